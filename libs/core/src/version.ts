@@ -1,0 +1,3 @@
+/** The product version; kept equal to package.json's by a test. */
+export const VERSION = '0.1.0';
+export const PRODUCT_NAME = 'claude-code-scheduler';
