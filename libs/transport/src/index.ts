@@ -1,0 +1,3 @@
+export * from './messages';
+export * from './ports';
+export * from './in-memory.transport';
