@@ -39,7 +39,15 @@ test-unit: install ## Unit tests only (fast)
 	npx jest --maxWorkers=2 --testPathIgnorePatterns e2e-spec
 
 security: install ## npm audit (prod, high), eslint-plugin-security, secretlint, gitleaks when installed
-	npm audit --omit=dev --audit-level=high
+	@# npm audit exits 1 both for findings and when the registry's advisory service cannot be reached (offline, or a
+	@# mirror that only serves GET). Findings always fail; an unreachable service is reported as a skip, not a pass,
+	@# unless AUDIT_REQUIRED=1 (set it in CI with registry access).
+	@out=$$(npm audit --omit=dev --audit-level=high 2>&1); rc=$$?; echo "$$out"; \
+	if [ $$rc -ne 0 ]; then \
+	  if [ "$(AUDIT_REQUIRED)" != 1 ] && grep -qE 'audit endpoint returned an error|ENOTFOUND|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN|ECONNRESET' <<<"$$out"; then \
+	    echo "npm audit: SKIPPED, the advisory service is unreachable (not a pass; AUDIT_REQUIRED=1 makes this fail)"; \
+	  else exit $$rc; fi; \
+	fi
 	CCS_LINT_SCOPE=security npx eslint --max-warnings=0 .
 	npx secretlint --maskSecrets "**/*"
 	@if command -v gitleaks >/dev/null 2>&1; then gitleaks detect --source . --config .gitleaks.toml --no-banner --redact; else echo "gitleaks not installed: skipped (https://github.com/gitleaks/gitleaks#installing)"; fi
