@@ -10,3 +10,4 @@ export * from './model/settings';
 export * from './model/node';
 export * from './model/occurrence';
 export * from './version';
+export * from './retry';

@@ -1,3 +1,4 @@
 export * from './messages';
 export * from './ports';
 export * from './in-memory.transport';
+export * from './file-log.store';

@@ -37,13 +37,19 @@ export interface EventSource {
   stop(): Promise<void>;
 }
 
-/** Run logs: appended while the run progresses, read afterwards (and while it runs). */
+/**
+ * Run logs: appended while the run progresses, read afterwards (and while it runs). Two streams per run: `log`
+ * (every line of stdout/stderr plus the scheduler's own notes, for people) and `jsonl` (Claude's raw stream-json
+ * stdout, for the Output/Raw views).
+ */
+export type LogKind = 'log' | 'jsonl';
+
 export interface LogStore {
-  append(runId: string, lines: string[]): Promise<void>;
+  append(runId: string, lines: readonly string[], kind?: LogKind): Promise<void>;
   /** Marks the log complete (the AWS adapter uploads the final object). */
   finalize(runId: string): Promise<void>;
-  /** The whole log text, or null when there is none. */
-  read(runId: string): Promise<string | null>;
+  /** The text from byte `offset`, or null when there is none. */
+  read(runId: string, kind?: LogKind, offset?: number): Promise<string | null>;
   delete(runId: string): Promise<void>;
 }
 
