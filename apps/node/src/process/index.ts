@@ -4,5 +4,4 @@ export * from './command-runner.port';
 export * from './exec-file.command-runner';
 export * from './output-batcher';
 export * from './process-group';
-export * from './retry-policy';
 export * from './concurrency-limiter';
