@@ -1,0 +1,2 @@
+export * from './temp-dir';
+export * from './fake-claude';
