@@ -63,11 +63,11 @@ function start(args: string[], env: FakeClaudeEnvOptions & { extraEnv?: Record<s
   let stderr = '';
   let stderrBytes = 0;
   let stderrBytesAtFirstStdout = -1;
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
     if (stderrBytesAtFirstStdout < 0) stderrBytesAtFirstStdout = stderrBytes;
     stdout += d;
   });
-  child.stderr!.on('data', (d: Buffer) => {
+  child.stderr.on('data', (d: Buffer) => {
     stderrBytes += d.length;
     if (stderr.length < 64 * 1024) stderr += d.toString('utf8');
   });
@@ -79,12 +79,22 @@ function start(args: string[], env: FakeClaudeEnvOptions & { extraEnv?: Record<s
   return { child, done, stdoutSoFar: () => stdout, stderrSoFar: () => stderr };
 }
 
+/** The parts of a stream-json event these tests look at. */
+interface Ev {
+  type: string;
+  subtype?: string;
+  session_id?: string;
+  result?: string;
+  message?: { content: Array<{ text?: string }> };
+  [key: string]: unknown;
+}
+
 const run = (args: string[], env: Parameters<typeof start>[1] = {}) => start(args, env).done;
 const events = (stdout: string) =>
   stdout
     .split('\n')
     .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as Record<string, any>);
+    .map((l) => JSON.parse(l) as Ev);
 
 describe('fake claude executable', () => {
   it('is an executable plain-JS node script next to the helpers', () => {
@@ -112,30 +122,30 @@ describe('fake claude executable', () => {
 
     const [rec, ...more] = readFakeClaudeRecords(records);
     expect(more).toEqual([]);
-    expect(rec!.argv).toEqual(args);
-    expect(rec!.cwd).toBe(fs.realpathSync(dir));
-    expect(rec!.pid).toBeGreaterThan(0);
-    expect(rec!.env['CCS_PROBE']).toBe('probe-value');
-    expect(rec!.env['FAKE_CLAUDE_MODE']).toBe('success');
-    expect(rec!.prompt).toBe('-x prompt');
-    expect(rec!.options).toMatchObject({ model: 'opus', sessionId: SID, allowedTools: ['Read', 'Bash(git *)'] });
-    expect(rec!.session_id).toBe(SID);
+    expect(rec.argv).toEqual(args);
+    expect(rec.cwd).toBe(fs.realpathSync(dir));
+    expect(rec.pid).toBeGreaterThan(0);
+    expect(rec.env['CCS_PROBE']).toBe('probe-value');
+    expect(rec.env['FAKE_CLAUDE_MODE']).toBe('success');
+    expect(rec.prompt).toBe('-x prompt');
+    expect(rec.options).toMatchObject({ model: 'opus', sessionId: SID, allowedTools: ['Read', 'Bash(git *)'] });
+    expect(rec.session_id).toBe(SID);
 
     const ev = events(r.stdout);
     expect(ev.map((e) => e['type'])).toEqual(['system', 'assistant', 'assistant', 'user', 'assistant', 'result']);
     expect(ev[0]).toMatchObject({ subtype: 'init', session_id: SID, model: 'opus' });
-    expect(ev[1]!['message'].content[0].text).toContain('-x prompt');
+    expect(ev[1].message?.content[0]?.text).toContain('-x prompt');
     expect(ev.at(-1)).toMatchObject({ subtype: 'success', is_error: false, session_id: SID, num_turns: 2 });
     expect(ev.at(-1)!['total_cost_usd']).toBeGreaterThan(0);
   });
 
   it('--resume keeps the resumed id; --resume --fork-session reports a new one', async () => {
     const reuse = events((await run([...STREAM, '--resume', SID, '--', 'again'])).stdout);
-    expect(reuse[0]!['session_id']).toBe(SID);
+    expect(reuse[0]['session_id']).toBe(SID);
     const fork = events((await run([...STREAM, '--resume', SID, '--fork-session', '--', 'again'])).stdout);
-    expect(fork[0]!['session_id']).toMatch(/^[0-9a-f-]{36}$/);
-    expect(fork[0]!['session_id']).not.toBe(SID);
-    expect(fork.at(-1)!['session_id']).toBe(fork[0]!['session_id']);
+    expect(fork[0]['session_id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(fork[0]['session_id']).not.toBe(SID);
+    expect(fork.at(-1)!['session_id']).toBe(fork[0]['session_id']);
   });
 
   it('records one file per invocation, oldest first, and only the requested env names when asked', async () => {
@@ -143,7 +153,7 @@ describe('fake claude executable', () => {
     await run([...STREAM, '--', 'two'], { recordEnv: ['FAKE_CLAUDE_MODE'] });
     const recs = readFakeClaudeRecords(records);
     expect(recs.map((r) => r.prompt)).toEqual(['one', 'two']);
-    expect(recs[0]!.env).toEqual({ FAKE_CLAUDE_MODE: 'success' });
+    expect(recs[0].env).toEqual({ FAKE_CLAUDE_MODE: 'success' });
     expect(readFakeClaudeRecords(path.join(dir, 'missing'))).toEqual([]);
   });
 
@@ -235,9 +245,9 @@ describe('fake claude executable', () => {
     expect(r.code).toBe(4);
     expect(r.stderr).toContain('warning for a "quoted"\nprompt');
     const out = r.stdout.split('\n');
-    expect(JSON.parse(out[0]!)).toEqual({ type: 'system', subtype: 'init', session_id: SID, model: 'haiku' });
+    expect(JSON.parse(out[0])).toEqual({ type: 'system', subtype: 'init', session_id: SID, model: 'haiku' });
     expect(out[1]).toBe('not json at all');
-    expect(JSON.parse(out[2]!).result).toBe('said a "quoted"\nprompt');
+    expect((JSON.parse(out[2]) as Ev).result).toBe('said a "quoted"\nprompt');
   });
 
   it('plays a JSONL script line by line', async () => {
@@ -271,7 +281,7 @@ describe('fake claude executable', () => {
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(message);
       expect(r.stdout).toBe('');
-      expect(readFakeClaudeRecords(records)[0]!.error).toMatch(message);
+      expect(readFakeClaudeRecords(records)[0].error).toMatch(message);
     });
 
     it('bypassPermissions as root unless IS_SANDBOX=1 (as the real CLI)', async () => {

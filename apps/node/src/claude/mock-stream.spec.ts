@@ -3,6 +3,16 @@ import { StreamJsonParser, parseStreamJson } from './stream-json-parser';
 
 const SESSION = '12345678-9abc-4def-8123-456789abcdef';
 
+/** The parts of a stream-json event these tests look at. */
+interface Ev {
+  type: string;
+  subtype?: string;
+  session_id?: string;
+  message?: { content: Array<{ type: string; id?: string; name?: string; tool_use_id?: string }> };
+  [key: string]: unknown;
+}
+const parseEvent = (line: string) => JSON.parse(line) as Ev;
+
 function counter() {
   let i = 0;
   return () => `00000000-0000-4000-8000-${String(++i).padStart(12, '0')}`;
@@ -43,7 +53,7 @@ describe('buildMockStream', () => {
   });
 
   it('has the event shapes of the real CLI', () => {
-    const events = buildMockStream({ prompt: 'p', sessionId: SESSION }).map((l) => JSON.parse(l));
+    const events = buildMockStream({ prompt: 'p', sessionId: SESSION }).map(parseEvent);
     expect(events.map((e) => `${e.type}${e.subtype ? `/${e.subtype}` : ''}`)).toEqual([
       'system/init',
       'assistant',
@@ -52,11 +62,21 @@ describe('buildMockStream', () => {
       'assistant',
       'result/success',
     ]);
-    expect(events[0]).toMatchObject({ session_id: SESSION, tools: expect.arrayContaining(['Read', 'Bash']) });
-    const toolUse = events[2].message.content[0];
+    expect(events[0]).toMatchObject({ session_id: SESSION });
+    expect(events[0]['tools']).toEqual(expect.arrayContaining<string>(['Read', 'Bash']));
+    const toolUse = events[2].message!.content[0];
     expect(toolUse).toMatchObject({ type: 'tool_use', name: 'Read' });
-    expect(events[3].message.content[0]).toMatchObject({ type: 'tool_result', tool_use_id: toolUse.id });
-    expect(events[5]).toMatchObject({ is_error: false, total_cost_usd: expect.any(Number), usage: expect.any(Object) });
+    expect(events[3].message!.content[0]).toMatchObject({ type: 'tool_result', tool_use_id: toolUse.id });
+    expect(events[5]).toMatchObject({ is_error: false });
+    expect(typeof events[5]['total_cost_usd']).toBe('number');
+    expect(Object.keys(events[5]['usage'] as object)).toEqual(
+      expect.arrayContaining<string>([
+        'input_tokens',
+        'output_tokens',
+        'cache_read_input_tokens',
+        'cache_creation_input_tokens',
+      ]),
+    );
     for (const e of events) expect(e.session_id).toBe(SESSION);
   });
 
@@ -75,7 +95,7 @@ describe('buildMockStream', () => {
 
   it('can simulate the no-credentials failure (subtype success, is_error true)', () => {
     const lines = buildMockStream({ prompt: 'p', sessionId: SESSION, outcome: 'error' });
-    const last = JSON.parse(lines.at(-1)!);
+    const last = parseEvent(lines.at(-1)!);
     expect(last).toMatchObject({ type: 'result', subtype: 'success', is_error: true });
     const s = parseStreamJson(lines).summary;
     expect(s.is_error).toBe(true);

@@ -126,7 +126,7 @@ describe('StreamJsonParser on recorded samples', () => {
     const s = p.summary();
     expect(s.stats).toEqual({ lines: 12, events: 12, invalid: 0, unknown: 6 });
     expect(p.unparsed).toHaveLength(6);
-    expect(p.unparsed.map((l) => JSON.parse(l).type ?? null)).toEqual([
+    expect(p.unparsed.map((l) => (JSON.parse(l) as { type?: string }).type ?? null)).toEqual([
       'system',
       'rate_limit_event',
       'stream_event',

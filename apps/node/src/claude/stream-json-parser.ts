@@ -571,7 +571,7 @@ function n(v: unknown): number | null {
 function firstKey(o: Record<string, unknown> | null | undefined): string | null {
   if (!o) return null;
   const keys = Object.keys(o);
-  return keys.length > 0 ? keys[0]! : null;
+  return keys.length > 0 ? keys[0] : null;
 }
 
 function compactJson(v: unknown): string {
@@ -579,7 +579,7 @@ function compactJson(v: unknown): string {
   try {
     return JSON.stringify(v) ?? '';
   } catch {
-    return String(v);
+    return '[unserializable value]'; // e.g. a BigInt or a cycle; not reachable from JSON.parse output
   }
 }
 
