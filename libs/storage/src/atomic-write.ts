@@ -10,7 +10,10 @@ const TEMP_RE = /^\..+\.\d+\.[0-9a-f]{12}\.tmp$/;
 
 /** Temp-file name for `target`: hidden, in the same directory (so rename stays on one file system), unique. */
 export function tempPathFor(target: string): string {
-  return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  return path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
+  );
 }
 
 /** True for the leftovers of an atomic write that was interrupted (e.g. by SIGKILL) before its rename. */

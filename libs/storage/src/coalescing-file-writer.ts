@@ -49,7 +49,8 @@ export class CoalescingFileWriter {
     this.running = new Promise<void>((resolve) => {
       // setImmediate, not a microtask: lets every put issued in this turn of the event loop join the first write.
       setImmediate(() => {
-        this.loop().finally(() => {
+        // loop() never rejects: write errors are handed to the waiters.
+        void this.loop().finally(() => {
           this.running = null;
           resolve();
           // A failed write leaves later waiters (for a newer version) pending: try again for them.

@@ -67,7 +67,8 @@ describe('data directory lock', () => {
     const store = await openDataStore({ dataDir });
     try {
       expect((await readLockHolder(dataDir))?.pid).toBe(process.pid);
-      expect(lines.join('')).toMatch(new RegExp(`WARNING.*stale lock.*pid ${stale}.*not running`));
+      const warning = lines.find((l) => l.includes('[WARNING]') && l.includes('stale lock'));
+      expect(warning).toContain(`pid ${stale} (started 2025-01-01T00:00:00.000Z) is not running`);
       expect(fs.readdirSync(dataDir).filter((n) => n.includes('.lock.'))).toEqual([]);
     } finally {
       await store.close();

@@ -113,7 +113,11 @@ export class DataDirLock {
     let tookOverFrom: LockHolder | null = null;
 
     if (heldInThisProcess.has(lockPath)) {
-      throw new DataDirLockedError(dataDir, { pid: process.pid, host, started_at: '' }, 'already opened by this process');
+      throw new DataDirLockedError(
+        dataDir,
+        { pid: process.pid, host, started_at: '' },
+        'already opened by this process',
+      );
     }
 
     // A few rounds: each lost race against another process taking over the same stale lock costs one round.

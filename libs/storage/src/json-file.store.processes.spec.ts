@@ -36,7 +36,7 @@ function startChild(mode: 'burst' | 'hold' | 'open', dataDir: string, onLine?: (
   const waiters: { re: RegExp; resolve: (l: string) => void }[] = [];
   let buf = '';
   let stderr = '';
-  proc.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+  proc.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     buf += chunk;
     let nl: number;
     while ((nl = buf.indexOf('\n')) >= 0) {
@@ -50,7 +50,7 @@ function startChild(mode: 'burst' | 'hold' | 'open', dataDir: string, onLine?: (
       }
     }
   });
-  proc.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  proc.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
   const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     proc.on('close', (code, signal) => resolve({ code, signal })),
   );
@@ -80,7 +80,7 @@ describe('crash safety (SIGKILL mid-burst)', () => {
       const child = startChild('burst', dataDir, (line) => {
         const m = /^ack (tasks|runs|jobs) (\S+)$/.exec(line);
         if (!m) return;
-        acked[m[1] as keyof typeof acked].add(m[2]!);
+        acked[m[1] as keyof typeof acked].add(m[2]);
         if (++seen === n) child.proc.kill('SIGKILL');
       });
       const { signal } = await child.closed;
@@ -89,7 +89,7 @@ describe('crash safety (SIGKILL mid-burst)', () => {
 
       // Every file parses (openDataStore would throw CorruptDataError otherwise) and holds every acked id.
       for (const name of Object.values(DATA_FILES)) {
-        expect(() => JSON.parse(fs.readFileSync(path.join(dataDir, name), 'utf8'))).not.toThrow();
+        expect((): unknown => JSON.parse(fs.readFileSync(path.join(dataDir, name), 'utf8'))).not.toThrow();
       }
       const ro = await openDataStore({ dataDir, readOnly: true });
       for (const [file, ids] of Object.entries(acked)) {
@@ -99,7 +99,9 @@ describe('crash safety (SIGKILL mid-burst)', () => {
       }
       await ro.close();
     }
-    expect(acked.tasks.size + acked.runs.size + acked.jobs.size).toBeGreaterThanOrEqual(killAfter.reduce((a, b) => a + b));
+    expect(acked.tasks.size + acked.runs.size + acked.jobs.size).toBeGreaterThanOrEqual(
+      killAfter.reduce((a, b) => a + b),
+    );
 
     // The killed writer left its lock (and maybe a temp file): a new writer takes over and cleans up.
     expect(fs.existsSync(path.join(dataDir, LOCK_FILE))).toBe(true);

@@ -93,7 +93,7 @@ describe('openDataStore', () => {
       input.allowed_tools.push('Bash');
       returned.allowed_tools.push('Write');
       store.tasks.get(ID_A)!.allowed_tools.push('Edit');
-      store.tasks.list()[0]!.name = 'changed';
+      store.tasks.list()[0].name = 'changed';
       expect(store.tasks.get(ID_A)).toMatchObject({ allowed_tools: ['Read'], name: 'task aaaa' });
     } finally {
       await store.close();
@@ -107,9 +107,9 @@ describe('openDataStore', () => {
         ValidationError,
       );
       await expect(store.tasks.put({ ...task(ID_A), id: '' })).rejects.toThrow(/id must be a non-empty string/);
-      await expect(store.tasks.putMany([task(ID_A), { ...task(ID_B), enabled: 'no' } as unknown as Task])).rejects.toThrow(
-        /enabled/,
-      );
+      await expect(
+        store.tasks.putMany([task(ID_A), { ...task(ID_B), enabled: 'no' } as unknown as Task]),
+      ).rejects.toThrow(/enabled/);
       expect(store.tasks.count()).toBe(0);
     } finally {
       await store.close();
@@ -119,7 +119,7 @@ describe('openDataStore', () => {
   it('merges settings patches, validates them, and stores only the keys that were set', async () => {
     const dataDir = dirs.make();
     const store = await openDataStore({ dataDir });
-    const s = await store.settings.update({ max_concurrent_tasks: 7, custom_key: 'kept' } as never);
+    const s = await store.settings.update({ max_concurrent_tasks: 7, custom_key: 'kept' });
     expect(s.max_concurrent_tasks).toBe(7);
     expect(s.log_retention_days).toBe(30);
     await expect(store.settings.update({ theme: 42 } as never)).rejects.toThrow(ValidationError);
@@ -197,9 +197,7 @@ describe('coalesced writes', () => {
     writes.length = 0; // ignore the files created at open
     const ids = Array.from({ length: 200 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
     const resolvedAfter = new Map<string, number>();
-    await Promise.all(
-      ids.map((id) => store.tasks.put(task(id)).then(() => resolvedAfter.set(id, writes.length))),
-    );
+    await Promise.all(ids.map((id) => store.tasks.put(task(id)).then(() => resolvedAfter.set(id, writes.length))));
     expect(writes.length).toBeGreaterThanOrEqual(1);
     expect(writes.length).toBeLessThanOrEqual(3);
     for (const id of ids) {
@@ -228,7 +226,7 @@ describe('coalesced writes', () => {
       },
     });
     armed = true;
-    const writesAtOpen = store.writeCounts()['tasks.json']!;
+    const writesAtOpen = store.writeCounts()['tasks.json'];
     const first = store.tasks.put(task(ID_A));
     await new Promise((r) => setImmediate(r)); // the first write is now in flight and blocked
     const more = [ID_AB, ID_B].map((id) => store.tasks.put(task(id)));
@@ -237,7 +235,7 @@ describe('coalesced writes', () => {
     release();
     await Promise.all([first, ...more]);
     expect(calls).toBe(2);
-    expect(store.writeCounts()['tasks.json']! - writesAtOpen).toBe(2);
+    expect(store.writeCounts()['tasks.json'] - writesAtOpen).toBe(2);
     await store.close();
   });
 
@@ -329,7 +327,10 @@ describe('corrupt files', () => {
   });
 
   it('stops at a record the model rejects, naming its index and field', async () => {
-    const records = [{ id: ID_A, name: 'ok' }, { id: ID_B, schedule: { schedule_type: 'hourly' } }];
+    const records = [
+      { id: ID_A, name: 'ok' },
+      { id: ID_B, schedule: { schedule_type: 'hourly' } },
+    ];
     await expectCorrupt('tasks.json', JSON.stringify(records), /record 1 \(id bbbbbbbb.*\).*schedule\.schedule_type/);
   });
 

@@ -150,9 +150,9 @@ export class JsonFileRepository<T extends { id: string }> implements Repository<
 
   async put(item: T): Promise<T> {
     const [stored] = this.prepare([item], 'put');
-    this.items.set(stored!.id, stored!);
+    this.items.set(stored.id, stored);
     await this.persist();
-    return structuredClone(stored!);
+    return structuredClone(stored);
   }
 
   async putMany(items: T[]): Promise<void> {
@@ -226,7 +226,7 @@ export class JsonFileSettingsRepository implements SettingsRepository {
 
   /** The keys explicitly stored in settings.json (the rest are defaults). */
   explicit(): Partial<Settings> {
-    return structuredClone(this.stored) as Partial<Settings>;
+    return structuredClone(this.stored);
   }
 
   async update(patch: Partial<Settings>): Promise<Settings> {
@@ -467,4 +467,3 @@ async function removeInterruptedWrites(dataDir: string): Promise<void> {
     if (names.has(target)) await fsp.rm(path.join(dataDir, entry), { force: true });
   }
 }
-

@@ -31,7 +31,11 @@ export function parseJsonText(text: string): JsonParseResult {
     const message = (err as Error).message;
     const m = /at position (\d+)/.exec(message);
     const offset = m ? Number(m[1]) : /end of JSON input/i.test(message) ? text.length : firstErrorOffset(text);
-    return { ok: false, message: message.replace(/\s*\(line \d+ column \d+\)/, ''), position: positionAt(text, offset) };
+    return {
+      ok: false,
+      message: message.replace(/\s*\(line \d+ column \d+\)/, ''),
+      position: positionAt(text, offset),
+    };
   }
 }
 
@@ -39,10 +43,10 @@ export function parseJsonText(text: string): JsonParseResult {
 export function firstErrorOffset(text: string): number {
   let i = 0;
   const ws = (): void => {
-    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+    while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
   };
   const fail = (): never => {
-    throw i;
+    throw new ScanStop(i);
   };
   const literal = (word: string): void => {
     if (text.startsWith(word, i)) i += word.length;
@@ -51,7 +55,7 @@ export function firstErrorOffset(text: string): number {
   const string = (): void => {
     i++; // opening quote
     while (i < text.length) {
-      const c = text[i]!;
+      const c = text[i];
       if (c === '"') {
         i++;
         return;
@@ -62,10 +66,24 @@ export function firstErrorOffset(text: string): number {
     }
     fail();
   };
+  const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
+  const digits = (): void => {
+    if (!isDigit(text[i])) fail();
+    while (isDigit(text[i])) i++;
+  };
   const number = (): void => {
-    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
-    if (!m) fail();
-    i += m![0].length;
+    if (text[i] === '-') i++; // like V8, a bad number is blamed on what follows the minus sign
+    if (text[i] === '0') i++;
+    else digits();
+    if (text[i] === '.') {
+      i++;
+      digits();
+    }
+    if (text[i] === 'e' || text[i] === 'E') {
+      i++;
+      if (text[i] === '+' || text[i] === '-') i++;
+      digits();
+    }
   };
   const value = (): void => {
     ws();
@@ -119,8 +137,14 @@ export function firstErrorOffset(text: string): number {
     ws();
     if (i < text.length) fail();
     return text.length;
-  } catch (at) {
-    if (typeof at === 'number') return Math.min(at, text.length);
-    throw at;
+  } catch (err) {
+    if (err instanceof ScanStop) return Math.min(err.at, text.length);
+    throw err;
+  }
+}
+
+class ScanStop extends Error {
+  constructor(readonly at: number) {
+    super(`JSON syntax error at offset ${at}`);
   }
 }

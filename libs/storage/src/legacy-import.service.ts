@@ -127,7 +127,10 @@ async function readLegacyJson(
   const parsed = parseJsonText(text);
   if (!parsed.ok) {
     const { line, column } = parsed.position;
-    skip({ file: name, reason: `invalid JSON at line ${line}, column ${column}: ${parsed.message}; nothing imported from it` });
+    skip({
+      file: name,
+      reason: `invalid JSON at line ${line}, column ${column}: ${parsed.message}; nothing imported from it`,
+    });
     return null;
   }
   const ok = expect === 'array' ? Array.isArray(parsed.value) : isObject(parsed.value);
@@ -212,7 +215,7 @@ async function importSettings(
     patch[key] = value;
   }
   if (Object.keys(patch).length === 0) return;
-  await store.settings.update(patch as Partial<Settings>);
+  await store.settings.update(patch);
   report.imported.settings = Object.keys(patch).length;
   if (patch['mock_mode'] === true) {
     report.notes.push(

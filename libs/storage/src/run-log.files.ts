@@ -19,7 +19,7 @@ const FILE_RE = /^run_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 /** Parses `run_<uuid>.log` / `run_<uuid>.jsonl`; null for any other name. */
 export function parseRunLogFileName(name: string): { runId: string; kind: RunLogKind } | null {
   const m = FILE_RE.exec(name);
-  return m ? { runId: m[1]!.toLowerCase(), kind: m[2]!.toLowerCase() as RunLogKind } : null;
+  return m ? { runId: m[1].toLowerCase(), kind: m[2].toLowerCase() as RunLogKind } : null;
 }
 
 /**

@@ -16,7 +16,13 @@ const originalResolve = Module._resolveFilename;
 Module._resolveFilename = function resolve(request, parent, ...rest) {
   const m = ALIAS_RE.exec(request);
   if (m) request = path.join(repoRoot, 'libs', m[1], 'src', 'index.ts');
-  else if (request.startsWith('.') && request.endsWith('.js') && parent && parent.filename && parent.filename.endsWith('.ts')) {
+  else if (
+    request.startsWith('.') &&
+    request.endsWith('.js') &&
+    parent &&
+    parent.filename &&
+    parent.filename.endsWith('.ts')
+  ) {
     const ts = path.resolve(path.dirname(parent.filename), request.slice(0, -3) + '.ts');
     if (fs.existsSync(ts)) request = ts;
   }

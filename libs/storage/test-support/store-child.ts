@@ -28,7 +28,13 @@ async function burst(dataDir: string): Promise<void> {
         which === 0
           ? store.tasks.put({ id, name: `t ${round}.${k}`, prompt: 'x'.repeat(200), created_at: now } as never)
           : which === 1
-            ? store.runs.put({ id, task_id: id, status: 'success', scheduled_time: now, raw_output: 'y'.repeat(500) } as never)
+            ? store.runs.put({
+                id,
+                task_id: id,
+                status: 'success',
+                scheduled_time: now,
+                raw_output: 'y'.repeat(500),
+              } as never)
             : store.jobs.put({ id, name: `j ${round}.${k}` } as never);
       const file = ['tasks', 'runs', 'jobs'][which];
       puts.push(p.then(() => say(`ack ${file} ${id}`)));
