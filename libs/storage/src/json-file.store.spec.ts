@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { AmbiguousIdError, CorruptDataError, NotFoundError, Task, ValidationError, normalizeTask } from '@ccs/core';
 import { snapshotTree, tempDirs } from '../test-support/temp-dirs';
 import { writeFileAtomic } from './atomic-write';
-import { DATA_FILES, openDataStore } from './json-file.store';
+import { DATA_FILES, copyJson, openDataStore } from './json-file.store';
 import { ReadOnlyStoreError } from './storage.errors';
 
 const dirs = tempDirs();
@@ -345,5 +345,17 @@ describe('corrupt files', () => {
 
   it('stops at an invalid setting', async () => {
     await expectCorrupt('settings.json', '{"max_concurrent_tasks": "many"}', /max_concurrent_tasks/);
+  });
+});
+
+describe('copyJson', () => {
+  it('deep-copies objects and arrays, keeps a "__proto__" key as data', () => {
+    const src = JSON.parse('{"a": [{"b": 1}], "__proto__": {"polluted": true}}') as Record<string, unknown>;
+    const copy = copyJson(src);
+    expect(copy).toEqual(src);
+    expect(copy['a']).not.toBe(src['a']);
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(Object.keys(copy)).toEqual(['a', '__proto__']);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
 });

@@ -95,6 +95,23 @@ function jsonCopy<T>(v: T): T {
   return JSON.parse(JSON.stringify(v)) as T;
 }
 
+/**
+ * Deep copy of a JSON value that shares strings (they are immutable). structuredClone would copy every string too,
+ * which matters for runs imported from the original: they carry their whole stdout inline.
+ */
+export function copyJson<T>(v: T): T {
+  if (Array.isArray(v)) return v.map((x: unknown) => copyJson(x)) as T;
+  if (v !== null && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+      // A "__proto__" key parsed from JSON is data; plain assignment would set the copy's prototype instead.
+      Object.defineProperty(out, k, { value: copyJson(x), enumerable: true, writable: true, configurable: true });
+    }
+    return out as T;
+  }
+  return v;
+}
+
 /** Serialises like the original (JSON, indent 2) plus a final newline. */
 export function serializeJson(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
@@ -131,17 +148,17 @@ export class JsonFileRepository<T extends { id: string }> implements Repository<
   ) {}
 
   list(): T[] {
-    return [...this.items.values()].map((v) => structuredClone(v));
+    return [...this.items.values()].map((v) => copyJson(v));
   }
 
   get(id: string): T | undefined {
     const v = this.items.get(id);
-    return v === undefined ? undefined : structuredClone(v);
+    return v === undefined ? undefined : copyJson(v);
   }
 
   resolve(idOrPrefix: string): T {
     const id = resolveIdPrefix(idOrPrefix, this.items.keys(), this.kind);
-    return structuredClone(this.items.get(id)!);
+    return copyJson(this.items.get(id)!);
   }
 
   count(): number {
@@ -152,7 +169,7 @@ export class JsonFileRepository<T extends { id: string }> implements Repository<
     const [stored] = this.prepare([item], 'put');
     this.items.set(stored.id, stored);
     await this.persist();
-    return structuredClone(stored);
+    return copyJson(stored);
   }
 
   async putMany(items: T[]): Promise<void> {
@@ -221,12 +238,12 @@ export class JsonFileSettingsRepository implements SettingsRepository {
   ) {}
 
   get(): Settings {
-    return normalizeSettings(structuredClone(this.stored));
+    return normalizeSettings(copyJson(this.stored));
   }
 
   /** The keys explicitly stored in settings.json (the rest are defaults). */
   explicit(): Partial<Settings> {
-    return structuredClone(this.stored);
+    return copyJson(this.stored);
   }
 
   async update(patch: Partial<Settings>): Promise<Settings> {
