@@ -4,7 +4,7 @@ import { Task, normalizeJob, normalizeTask } from '@ccs/core';
 import { openDataStore, RunLogFiles, DataStore } from '@ccs/storage';
 import { systemClock } from '@ccs/shared';
 import { FileLogStore, InMemoryTransport } from '@ccs/transport';
-import { fakeClaudeEnv, fakeClaudePath, makeTempDir, readFakeClaudeRecords, removeTempDir, waitFor } from '@ccs/testing';
+import { fakeClaudeEnv, fakeClaudePath, isProcessAlive, makeTempDir, readFakeClaudeRecords, removeTempDir, waitFor } from '@ccs/testing';
 import { EventHub } from '../../apps/coordinator/src/events/event-hub';
 import { RunService } from '../../apps/coordinator/src/runs/run.service';
 import { JobRunner } from '../../apps/coordinator/src/jobs/job-runner.service';
@@ -129,11 +129,12 @@ describe('local run flow (coordinator + node over the in-memory transport)', () 
     const t = await task();
     const run = await runs.start(t, { trigger: 'manual' });
     await waitFor(() => store.runs.get(run.id)!.status === 'running', { what: 'running' });
-    const rec = await waitFor(() => readFakeClaudeRecords(recordDir())[0]?.grandchild_pid && readFakeClaudeRecords(recordDir())[0]);
+    const rec = await waitFor(() => readFakeClaudeRecords(recordDir()).find((r) => r.grandchild_pid !== undefined));
     const stopped = await runs.stop(run.id, 'user', 'stopped by test');
     expect(stopped.status).toBe('cancelled');
     expect(stopped.status_reason).toContain('stopped by test');
-    expect(() => process.kill(rec.pid, 0)).toThrow();
+    expect(isProcessAlive(rec.pid)).toBe(false);
+    expect(isProcessAlive(rec.grandchild_pid!)).toBe(false);
   });
 
   it('runs a job in task order, retrying a failed task per seq_max_retries', async () => {
