@@ -11,3 +11,4 @@ export * from './model/node';
 export * from './model/occurrence';
 export * from './version';
 export * from './retry';
+export * from './dto';
