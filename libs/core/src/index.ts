@@ -12,3 +12,4 @@ export * from './model/occurrence';
 export * from './version';
 export * from './retry';
 export * from './dto';
+export * from './schedule';

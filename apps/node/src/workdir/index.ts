@@ -1,0 +1,4 @@
+export * from './git-ref-name';
+export * from './git-worktree';
+export * from './path-expansion';
+export * from './work-dir';
