@@ -98,12 +98,13 @@ const config = defineConfig(
 
   {
     name: 'ccs/javascript',
-    files: ['**/*.{js,cjs,mjs}'],
+    // bin/claude-code-scheduler is the CommonJS shim behind the installed command (no file extension).
+    files: ['**/*.{js,cjs,mjs}', 'bin/claude-code-scheduler'],
     languageOptions: { globals: nodeGlobals },
   },
   {
     name: 'ccs/commonjs',
-    files: ['**/*.{js,cjs}'],
+    files: ['**/*.{js,cjs}', 'bin/claude-code-scheduler'],
     languageOptions: { sourceType: 'commonjs' },
   },
 
