@@ -304,4 +304,54 @@ describe('ChildProcessRunner', () => {
     const r = await p.done;
     expect(text(r, 'stdout')).toEqual(['hello world']);
   });
+  describe('with the fake claude CLI (libs/testing/fake-claude)', () => {
+    const FAKE = path.join(__dirname, '..', '..', '..', '..', 'libs', 'testing', 'fake-claude', 'claude');
+    const argv = [FAKE, '-p', '--verbose', '--output-format', 'stream-json', '--', 'hello'];
+
+    it('ignore-sigterm: stop() ends claude and its grandchild', async () => {
+      let grandchild = 0;
+      let resolveGc: () => void = () => undefined;
+      const gcUp = new Promise<void>((resolve) => (resolveGc = resolve));
+      const p = await runner.spawn(argv, {
+        cwd: tmp,
+        env: { ...ENV, FAKE_CLAUDE_MODE: 'ignore-sigterm' },
+        graceMs: 500,
+        onLine: (l) => {
+          const m = /grandchild pid (\d+)/.exec(l.line);
+          if (m) {
+            grandchild = Number(m[1]);
+            resolveGc();
+          }
+        },
+      });
+      await gcUp;
+      const t0 = Date.now();
+      const r = await p.stop('test stop', 'user');
+      while ((alive(p.pid) || alive(grandchild)) && Date.now() - t0 < 1500)
+        await new Promise((res) => setTimeout(res, 20));
+      expect(alive(p.pid)).toBe(false);
+      expect(alive(grandchild)).toBe(false);
+      expect(r.signal).toBe('SIGKILL');
+      expect(r.stopped).toEqual({ by: 'user', reason: 'test stop' });
+    });
+
+    it('flood-stderr: all stream-json stdout arrives after 10 MB of stderr', async () => {
+      const stdout: string[] = [];
+      const p = await runner.spawn(argv, {
+        cwd: tmp,
+        env: { ...ENV, FAKE_CLAUDE_MODE: 'flood-stderr' },
+        maxOutputBytes: 64 * 1024,
+        onLine: (l) => {
+          if (l.stream === 'stdout') stdout.push(l.line);
+        },
+      });
+      const r = await p.done;
+      expect(r.exitCode).toBe(0);
+      expect(r.byteCounts.stderr).toBeGreaterThanOrEqual(10 * 1024 * 1024);
+      expect(r.truncated).toBe(true);
+      expect(r.lineCounts.stdout).toBe(stdout.length);
+      expect((JSON.parse(stdout[0] ?? '{}') as { type?: string }).type).toBe('system');
+      expect((JSON.parse(stdout[stdout.length - 1] ?? '{}') as { type?: string }).type).toBe('result');
+    });
+  });
 });
