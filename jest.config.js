@@ -30,6 +30,7 @@ module.exports = {
   transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],
   moduleNameMapper: {
     '^@ccs/(core|storage|transport|shared|testing)$': '<rootDir>/libs/$1/src/index.ts',
+    '^@ccs/(coordinator|node)$': '<rootDir>/apps/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],

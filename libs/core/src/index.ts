@@ -13,3 +13,4 @@ export * from './version';
 export * from './retry';
 export * from './dto';
 export * from './schedule';
+export * from './stream-json/stream-json-parser';

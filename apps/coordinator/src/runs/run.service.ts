@@ -54,6 +54,8 @@ export class RunService {
     private readonly commands: CommandBus,
     private readonly hub: EventHub,
     private readonly clock: Clock,
+    /** Process-level overrides of stored settings, e.g. `--mock-mode` (never written to settings.json). */
+    private readonly overrides: Partial<ExecutionSettings> = {},
   ) {}
 
   onRunFinished(listener: RunFinishedListener): () => void {
@@ -99,6 +101,7 @@ export class RunService {
       max_output_bytes: settings.max_output_bytes,
       mock_duration_ms: settings.mock_duration_ms,
       default_working_directory: settings.default_working_directory,
+      ...this.overrides,
     };
     try {
       await this.commands.send(

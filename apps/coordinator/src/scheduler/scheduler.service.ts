@@ -139,6 +139,10 @@ export class SchedulerService {
     this.rearm();
   }
 
+  get defaultTimezone(): string {
+    return this.options.defaultTimezone;
+  }
+
   /** Each task's next fire time, for `GET /api/scheduler`. */
   status(): ScheduledTaskStatus[] {
     return this.store.tasks.list().map((t) => ({

@@ -1,0 +1,121 @@
+import * as os from 'node:os';
+import { machineTimeZone } from '@ccs/core';
+import { DataStore, RunLogFiles, openDataStore } from '@ccs/storage';
+import { Clock, getLogger, systemClock } from '@ccs/shared';
+import { FileLogStore, InMemoryTransport } from '@ccs/transport';
+import { ApiServer, ChokidarFileWatcher, Coordinator, createApiServer } from '@ccs/coordinator';
+import { NodeWorker, createRunExecutor, expandPath } from '@ccs/node';
+
+const log = getLogger('gui');
+
+export interface LocalRuntimeOptions {
+  dataDir: string;
+  host: string;
+  port: number;
+  apiToken: string | null;
+  /** `--mock-mode` for this process (settings.json is not changed). */
+  mockMode: boolean;
+  /** The environment runs start from. */
+  env: Readonly<Record<string, string | undefined>>;
+  homeDir?: string;
+  platform?: NodeJS.Platform;
+  clock?: Clock;
+  /** Grace for running runs on shutdown before they are killed. */
+  shutdownGraceMs?: number;
+}
+
+export interface LocalRuntime {
+  url: string;
+  coordinator: Coordinator;
+  store: DataStore;
+  /** Orderly shutdown; idempotent. */
+  close(reason?: string): Promise<void>;
+}
+
+/**
+ * `gui` mode's composition root: the coordinator and one in-process worker over the in-memory transport
+ * adapters, the JSON store and file logs of the data directory, and the REST API. `daemon` + `node` compose the
+ * same Coordinator and NodeWorker with AWS adapters instead.
+ */
+export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const clock = o.clock ?? systemClock;
+  const homeDir = o.homeDir ?? os.homedir();
+  const store = await openDataStore({ dataDir: o.dataDir });
+  const transport = new InMemoryTransport();
+  const logs = new FileLogStore(RunLogFiles.forDataDir(store.dataDir));
+  const expansion = { homeDir, env: o.env };
+  const coordinator = new Coordinator({
+    store,
+    commands: transport.commandBus,
+    events: transport.eventSource,
+    logs,
+    clock,
+    watcher: new ChokidarFileWatcher(),
+    info: {
+      mode: 'gui',
+      startedAt: clock.now(),
+      dataDir: store.dataDir,
+      queueDepths: () => Promise.resolve(transport.depth()),
+    },
+    defaultTimezone: machineTimeZone(),
+    expandPath: (p) => expandPath(p, expansion),
+    executionOverrides: o.mockMode ? { mock_mode: true } : {},
+  });
+  const executor = createRunExecutor({
+    nodeId: 'local',
+    clock,
+    events: transport.eventBus,
+    logs,
+    baseEnv: o.env,
+    homeDir,
+    platform: o.platform ?? process.platform,
+    mockDurationMs: () => store.settings.get().mock_duration_ms,
+  });
+  const worker = new NodeWorker(
+    {
+      nodeId: 'local',
+      nodeName: os.hostname(),
+      host: os.hostname(),
+      capacity: Math.max(1, store.settings.get().max_concurrent_tasks),
+      tags: { mode: 'gui' },
+      heartbeatIntervalMs: 30_000,
+      shutdownDeadlineMs: o.shutdownGraceMs ?? 5_000,
+    },
+    transport.createCommandSource(),
+    transport.eventBus,
+    executor,
+    clock,
+  );
+  let api: ApiServer | null = null;
+  try {
+    await coordinator.start();
+    await worker.start();
+    api = await createApiServer(coordinator, { host: o.host, port: o.port, apiToken: o.apiToken });
+  } catch (err) {
+    await worker.stop().catch(() => undefined);
+    await coordinator.stop().catch(() => undefined);
+    transport.close();
+    await store.close().catch(() => undefined);
+    throw err;
+  }
+  let closing: Promise<void> | null = null;
+  const close = (reason = 'scheduler shutting down'): Promise<void> =>
+    (closing ??= (async () => {
+      log.info(`shutting down: ${reason}`);
+      await api?.close().catch((err: unknown) => log.warn('closing the API failed:', err));
+      await coordinator.scheduler.stop();
+      // Running runs end cancelled with the reason; their final events are applied before the store closes.
+      await worker.stopAllRuns(reason, 'shutdown');
+      await worker.stop(reason);
+      await waitForIdle(transport);
+      await coordinator.stop();
+      transport.close();
+      await store.close();
+    })());
+  return { url: api.url, coordinator, store, close };
+}
+
+async function waitForIdle(transport: InMemoryTransport): Promise<void> {
+  for (let i = 0; i < 100 && transport.depth().events > 0; i++) await new Promise((r) => setTimeout(r, 20));
+  await new Promise((r) => setTimeout(r, 20));
+}

@@ -1,0 +1,130 @@
+import { DynamicModule, INestApplication, LoggerService, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { getLogger, isLevelEnabled } from '@ccs/shared';
+import type { Coordinator } from '../coordinator';
+import { HttpServerLimits, assertBindAllowed, configureHttpApp, createFastifyAdapterOptions } from '../http';
+import { EventsController } from './events.controller';
+import { JobsController } from './jobs.controller';
+import { ProfilesController } from './profiles.controller';
+import { RootController } from './root.controller';
+import { RunsController } from './runs.controller';
+import { SystemController } from './system.controller';
+import { TasksController } from './tasks.controller';
+import { UiController } from './ui.controller';
+import { API_OPTIONS, COORDINATOR } from './tokens';
+
+export interface ApiServerOptions {
+  host: string;
+  port: number;
+  apiToken: string | null;
+  allowedHosts?: string[];
+  allowedOrigins?: string[];
+  limits?: HttpServerLimits;
+  /** Filled in by createApiServer: the URL clients use. */
+  publicUrl: string;
+  /** Filled in by createApiServer: every route the server answers (for the index). */
+  routes: () => { method: string; url: string }[];
+  /** Directory of the built dashboard (static export), when there is one. */
+  dashboard?: string | null;
+}
+
+export const API_CONTROLLERS = [
+  RootController,
+  SystemController,
+  TasksController,
+  RunsController,
+  JobsController,
+  ProfilesController,
+  EventsController,
+  UiController,
+];
+
+@Module({})
+export class ApiModule {
+  static forCoordinator(coordinator: Coordinator, options: ApiServerOptions): DynamicModule {
+    return {
+      module: ApiModule,
+      controllers: API_CONTROLLERS,
+      providers: [
+        { provide: COORDINATOR, useValue: coordinator },
+        { provide: API_OPTIONS, useValue: options },
+      ],
+    };
+  }
+}
+
+/** Nest's own log lines go through our logger (stderr, -v levels); Nest internals only at -vvv. */
+const nestLog = getLogger('nest');
+
+class NestLogBridge implements LoggerService {
+  log(message: unknown): void {
+    if (isLevelEnabled('TRACE')) nestLog.trace(String(message));
+  }
+  error(message: unknown, trace?: string): void {
+    nestLog.error(String(message), trace ?? '');
+  }
+  warn(message: unknown): void {
+    nestLog.warn(String(message));
+  }
+  debug(message: unknown): void {
+    nestLog.trace(String(message));
+  }
+  verbose(message: unknown): void {
+    nestLog.trace(String(message));
+  }
+}
+
+export interface ApiServer {
+  app: INestApplication;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds and starts the REST API (NestJS on Fastify) for a coordinator: security hooks, error shape, OpenAPI,
+ * controllers. Refuses a non-loopback bind without an API token. A busy port is a clear error naming the port.
+ */
+export async function createApiServer(coordinator: Coordinator, input: Omit<ApiServerOptions, 'publicUrl' | 'routes'>): Promise<ApiServer> {
+  assertBindAllowed({ host: input.host, token: input.apiToken });
+  const routes: { method: string; url: string }[] = [];
+  const displayHost = input.host === '0.0.0.0' || input.host === '::' ? '127.0.0.1' : input.host;
+  const options: ApiServerOptions = { ...input, publicUrl: `http://${displayHost}:${input.port}`, routes: () => routes };
+  const adapter = new FastifyAdapter(createFastifyAdapterOptions(input.limits));
+  adapter.getInstance().addHook('onRoute', (r) => {
+    for (const m of [r.method].flat()) if (m !== 'HEAD') routes.push({ method: m, url: r.url });
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forCoordinator(coordinator, options), adapter, {
+    logger: new NestLogBridge(),
+    abortOnError: false,
+  });
+  configureHttpApp(app, {
+    security: {
+      host: input.host,
+      apiToken: input.apiToken,
+      allowedHosts: input.allowedHosts,
+      allowedOrigins: input.allowedOrigins,
+    },
+    bodyLimitBytes: input.limits?.bodyLimitBytes,
+  });
+  try {
+    await app.listen(input.port, input.host);
+  } catch (err) {
+    await app.close().catch(() => undefined);
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new Error(
+        `Port ${input.port} on ${input.host} is already in use. Stop the other process (see PORTS.md: \`lsof -i :${input.port}\`) or choose another port.`,
+      );
+    }
+    throw err;
+  }
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : input.port;
+  options.publicUrl = `http://${displayHost.includes(':') ? `[${displayHost}]` : displayHost}:${port}`;
+  let closing: Promise<void> | null = null;
+  return {
+    app,
+    url: options.publicUrl,
+    close: () => (closing ??= app.close()),
+  };
+}

@@ -1,0 +1,51 @@
+import { Body, Controller, Get, Inject, Put, Patch } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { Coordinator } from '../coordinator';
+import { COORDINATOR } from './tokens';
+
+@ApiTags('state')
+@Controller('api')
+export class SystemController {
+  constructor(@Inject(COORDINATOR) private readonly c: Coordinator) {}
+
+  @Get('health')
+  health() {
+    return this.c.state.health();
+  }
+
+  @Get('state')
+  state() {
+    return this.c.state.state();
+  }
+
+  @Get('scheduler')
+  scheduler() {
+    return { scheduler: this.c.state.scheduler() };
+  }
+
+  @Get('stats')
+  stats() {
+    return this.c.state.stats();
+  }
+
+  @Get('nodes')
+  nodes() {
+    const nodes = this.c.context.store.nodes.list();
+    return { nodes, count: nodes.length };
+  }
+
+  @Get('settings')
+  settings() {
+    return { settings: this.c.settings.get() };
+  }
+
+  @Put('settings')
+  async putSettings(@Body() body: unknown) {
+    return { settings: await this.c.settings.update(body) };
+  }
+
+  @Patch('settings')
+  async patchSettings(@Body() body: unknown) {
+    return { settings: await this.c.settings.update(body) };
+  }
+}
