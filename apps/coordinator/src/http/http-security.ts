@@ -1,0 +1,279 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { isIP } from 'node:net';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ValidationError } from '@ccs/core';
+import { apiErrorBody } from './api-error';
+
+/**
+ * Request-level defences of the API, as Fastify `onRequest` hooks (they run before body parsing, routing to Nest,
+ * static files and the 404 handler, so nothing escapes them):
+ *
+ * 1. Host allow-list (DNS rebinding): a page on evil.example whose name is re-pointed at 127.0.0.1 reaches us with
+ *    `Host: evil.example:<port>`. Only our own names pass → 403 HOST_NOT_ALLOWED. (403 rather than 421: 421 makes
+ *    HTTP/2 clients retry on a new connection, which cannot help here.)
+ * 2. Origin check (CSRF): a browser page of another origin may send POST/PUT/PATCH/DELETE to a local port without
+ *    reading the answer. State-changing requests whose `Origin` is not one of ours → 403 ORIGIN_NOT_ALLOWED.
+ *    GET stays open (the dashboard's SSE stream, curl, links).
+ * 3. JSON only: bodies of POST/PUT/PATCH must be `application/json` → else 415. This closes the "simple request"
+ *    hole (text/plain and form posts need no CORS preflight). A body-less POST (e.g. `POST /api/tasks/{id}/run`)
+ *    needs no Content-Type.
+ * 4. Optional bearer token for `/` and everything under `/api` → 401 UNAUTHORIZED (constant-time compare).
+ *
+ * Body size and slow-client limits live in the Fastify options (`createFastifyAdapterOptions`).
+ */
+export interface HttpSecurityOptions {
+  /** The address the server listens on, as given to `listen` (e.g. `127.0.0.1`, `0.0.0.0`, `myhost.lan`). */
+  host: string;
+  /**
+   * Further names clients use for this server (a reverse proxy's name, a LAN name): `name` (any port) or
+   * `name:port`. IPv6 literals in brackets: `[fd00::1]:8787`.
+   */
+  allowedHosts?: readonly string[];
+  /** Further origins allowed to send state-changing requests, e.g. `https://scheduler.example.com`. */
+  allowedOrigins?: readonly string[];
+  /** When set, requests for which `requiresToken(path)` holds must send `Authorization: Bearer <token>`. */
+  apiToken?: string | null;
+  /** Which paths need the token. Default: `/` and `/api` with everything under it. */
+  requiresToken?: (path: string) => boolean;
+}
+
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
+const WILDCARD_HOSTS = new Set(['', '0.0.0.0', '::', '[::]']);
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
+
+export function defaultRequiresToken(path: string): boolean {
+  return path === '/' || path === '/api' || path.startsWith('/api/');
+}
+
+/** A host[:port] split into a lower-case name without IPv6 brackets and a port (null when absent). */
+export interface HostAndPort {
+  name: string;
+  port: number | null;
+}
+
+export function parseHostHeader(value: string): HostAndPort | null {
+  const v = value.trim().toLowerCase();
+  if (!v) return null;
+  let name: string;
+  let rest: string;
+  if (v.startsWith('[')) {
+    const end = v.indexOf(']');
+    if (end < 0) return null;
+    name = v.slice(1, end);
+    rest = v.slice(end + 1);
+  } else {
+    const colon = v.lastIndexOf(':');
+    if (colon >= 0 && v.indexOf(':') !== colon) return null; // an unbracketed IPv6 literal is not a valid Host
+    name = colon >= 0 ? v.slice(0, colon) : v;
+    rest = colon >= 0 ? v.slice(colon) : '';
+  }
+  if (!name) return null;
+  if (rest === '') return { name, port: null };
+  if (!/^:\d{1,5}$/.test(rest)) return null;
+  const port = Number(rest.slice(1));
+  return port > 0 && port < 65536 ? { name, port } : null;
+}
+
+function stripBrackets(host: string): string {
+  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+}
+
+function normalizeAddress(address: string | undefined): string | undefined {
+  if (!address) return undefined;
+  const a = address.toLowerCase();
+  return a.startsWith('::ffff:') && isIP(a.slice(7)) === 4 ? a.slice(7) : a;
+}
+
+/** True for names that only ever reach this machine. */
+export function isLoopbackHost(host: string): boolean {
+  const h = stripBrackets(host.trim().toLowerCase());
+  return LOOPBACK_NAMES.has(h) || (isIP(h) === 4 && h.startsWith('127.'));
+}
+
+/**
+ * Refuses to expose the API beyond this machine without a token. Call before `listen`.
+ * @throws ValidationError (CLI exit code 2) with the fix in the message.
+ */
+export function assertBindAllowed({ host, token }: { host: string; token?: string | null }): void {
+  if (!isLoopbackHost(host) && !token) {
+    throw new ValidationError(
+      `Refusing to listen on ${host || '0.0.0.0'} without an API token: pass --api-token or set CLAUDE_SCHEDULER_API_TOKEN`,
+    );
+  }
+  if (token && token.length < 16) {
+    throw new ValidationError(
+      `The API token is too short (${token.length} characters): use at least 16 random characters, e.g. the output of "openssl rand -hex 32"`,
+    );
+  }
+}
+
+interface Connection {
+  /** The port the request arrived on (the real one, also when listening on port 0). */
+  localPort: number | undefined;
+  /** The local address the request arrived on. */
+  localAddress: string | undefined;
+}
+
+class HostPolicy {
+  private readonly ownNames = new Set(LOOPBACK_NAMES);
+  private readonly extraAnyPort = new Set<string>();
+  private readonly extraExact = new Set<string>();
+
+  constructor(options: HttpSecurityOptions) {
+    const bound = stripBrackets(options.host.trim().toLowerCase());
+    if (!WILDCARD_HOSTS.has(bound)) this.ownNames.add(bound);
+    for (const entry of options.allowedHosts ?? []) {
+      const parsed = parseHostHeader(entry);
+      if (!parsed) throw new ValidationError(`Invalid allowed host "${entry}": expected name or name:port`);
+      if (parsed.port === null) this.extraAnyPort.add(parsed.name);
+      else this.extraExact.add(`${parsed.name}:${parsed.port}`);
+    }
+  }
+
+  /** Whether `host` (from a Host header or an Origin) names this server, for a request on `conn`. */
+  allows(host: HostAndPort, defaultPort: number, conn: Connection): boolean {
+    const port = host.port ?? defaultPort;
+    if (this.extraAnyPort.has(host.name) || this.extraExact.has(`${host.name}:${port}`)) return true;
+    if (port !== conn.localPort) return false;
+    if (this.ownNames.has(host.name)) return true;
+    // An IP literal equal to the address the connection arrived on: the client really dialled this address, which
+    // a rebinding attack (a *name* re-pointed at us) cannot produce. This covers 0.0.0.0 binds reached by LAN IP.
+    return isIP(host.name) !== 0 && host.name === normalizeAddress(conn.localAddress);
+  }
+}
+
+function normalizeOrigin(origin: string): string | null {
+  try {
+    const u = new URL(origin);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
+    return u.origin.toLowerCase();
+  } catch {
+    return null;
+  }
+}
+
+function tokenDigest(s: string): Buffer {
+  return createHash('sha256').update(s, 'utf8').digest();
+}
+
+/** Constant-time comparison; hashing first makes the time independent of the lengths too. */
+export function tokensMatch(given: string, expected: string): boolean {
+  return timingSafeEqual(tokenDigest(given), tokenDigest(expected));
+}
+
+function reject(
+  reply: FastifyReply,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
+  void reply.code(status).headers(headers).send(apiErrorBody(code, message));
+}
+
+function pathOf(url: string): string {
+  const q = url.indexOf('?');
+  return q < 0 ? url : url.slice(0, q);
+}
+
+/**
+ * Adds the security hooks to a Fastify instance (for Nest: `app.getHttpAdapter().getInstance()`). Call before
+ * routes and plugins are registered (before `setupOpenApi`, `app.init()` or `listen`), so that they cover all of
+ * them.
+ */
+export function registerSecurity(fastify: FastifyInstance, options: HttpSecurityOptions): void {
+  const hosts = new HostPolicy(options);
+  const trustedOrigins = new Set<string>();
+  for (const o of options.allowedOrigins ?? []) {
+    const n = normalizeOrigin(o);
+    if (!n) throw new ValidationError(`Invalid allowed origin "${o}": expected e.g. https://scheduler.example.com`);
+    trustedOrigins.add(n);
+  }
+  const token = options.apiToken || null;
+  const requiresToken = options.requiresToken ?? defaultRequiresToken;
+
+  fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    const socket = request.raw.socket;
+    const conn: Connection = { localPort: socket?.localPort, localAddress: socket?.localAddress };
+    const method = request.method.toUpperCase();
+    const headers = request.headers;
+
+    // 1. Host
+    const hostHeader = headers.host ?? '';
+    const host = parseHostHeader(hostHeader);
+    if (!host || !hosts.allows(host, 80, conn)) {
+      return reject(
+        reply,
+        403,
+        'HOST_NOT_ALLOWED',
+        `Host "${hostHeader}" is not a name of this server; use http://127.0.0.1:${conn.localPort ?? '<port>'} ` +
+          'or add the name to the allowed hosts',
+      );
+    }
+
+    // 2. Token
+    if (token && requiresToken(pathOf(request.url))) {
+      const m = /^Bearer +(\S+) *$/i.exec(headers.authorization ?? '');
+      if (!m || !tokensMatch(m[1], token)) {
+        return reject(
+          reply,
+          401,
+          'UNAUTHORIZED',
+          'Missing or wrong API token: send the header "Authorization: Bearer <token>"',
+          { 'www-authenticate': 'Bearer realm="claude-code-scheduler"' },
+        );
+      }
+    }
+
+    // 3. Origin of state-changing requests
+    if (STATE_CHANGING.has(method)) {
+      const origin = headers.origin;
+      if (origin !== undefined) {
+        const normalized = normalizeOrigin(origin);
+        const url = normalized ? new URL(normalized) : null;
+        const originHost = url ? parseHostHeader(url.host) : null;
+        const ours =
+          normalized !== null &&
+          (trustedOrigins.has(normalized) ||
+            (originHost !== null && hosts.allows(originHost, url!.protocol === 'https:' ? 443 : 80, conn)));
+        if (!ours) {
+          return reject(
+            reply,
+            403,
+            'ORIGIN_NOT_ALLOWED',
+            `Requests that change data are not accepted from origin "${origin}"`,
+          );
+        }
+      } else {
+        // Browsers always send Origin on these methods; Sec-Fetch-Site without it still tells a cross-site request.
+        const site = headers['sec-fetch-site'];
+        if (site !== undefined && site !== 'same-origin' && site !== 'none') {
+          return reject(reply, 403, 'ORIGIN_NOT_ALLOWED', `Cross-site requests that change data are not accepted`);
+        }
+      }
+    }
+
+    // 4. JSON bodies only
+    if (WITH_BODY.has(method)) {
+      const length = headers['content-length'];
+      const hasBody = headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+      const type = headers['content-type'];
+      const mediaType = type?.split(';')[0]?.trim().toLowerCase();
+      if (hasBody && mediaType !== 'application/json') {
+        return reject(
+          reply,
+          415,
+          'UNSUPPORTED_MEDIA_TYPE',
+          `Request bodies must be JSON: send Content-Type: application/json${type ? ` (got ${type})` : ''}`,
+        );
+      }
+      if (!hasBody && type !== undefined) {
+        // An action without a body (POST …/run) sent with a JSON Content-Type by a generic client: treat it as
+        // what it is, a request without a body, instead of failing to parse "".
+        delete request.raw.headers['content-type'];
+      }
+    }
+    done();
+  });
+}
