@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Argument, Command, Option } from 'commander';
+import { Argument, Command } from 'commander';
 import { bashCompletionScript } from './bash-completion';
 import { CommandSpec, flattenSpec, specFromCommander } from './command-spec';
 import { fishCompletionScript } from './fish-completion';
@@ -12,10 +12,13 @@ import { zshCompletionScript } from './zsh-completion';
 function sampleProgram(): Command {
   const root = new Command('tool').option('-v, --verbose', 'more logs').option('--data-dir <dir>', 'where data is');
   root.command('alpha').alias('al').description('first: does a thing').option('--color <c>', 'colour');
-  (root.commands[0]!.options[0] as Option).choices(['red', 'green']);
+  root.commands[0].options[0].choices(['red', 'green']);
   const beta = root.command('beta').description("second's group");
   beta.command('gamma').description('leaf').option('-n, --num <n>', 'how many').option('--dry-run', 'no writes');
-  beta.command('delta').description('leaf two').addArgument(new Argument('<shell>').choices(['bash', 'zsh']));
+  beta
+    .command('delta')
+    .description('leaf two')
+    .addArgument(new Argument('<shell>').choices(['bash', 'zsh']));
   root.command('secret', { hidden: true }).description('not shown');
   // commander's implicit `help` command is covered by its own test below.
   root.addHelpCommand(false);
@@ -52,21 +55,27 @@ describe('specFromCommander', () => {
     expect(spec.name).toBe('tool');
     expect(spec.subcommands.map((s) => s.name)).toEqual(['alpha', 'beta']);
     expect(spec.subcommands[0]).toMatchObject({ aliases: ['al'], description: 'first: does a thing' });
-    expect(spec.subcommands[1]!.subcommands.map((s) => s.name)).toEqual(['gamma', 'delta']);
+    expect(spec.subcommands[1].subcommands.map((s) => s.name)).toEqual(['gamma', 'delta']);
   });
 
   it('reads options: spellings, whether they take a value, choices, and file-name hints', () => {
     const rootOpts = spec.options;
-    expect(rootOpts.find((o) => o.flags.includes('--verbose'))).toMatchObject({ flags: ['-v', '--verbose'], takesValue: false });
+    expect(rootOpts.find((o) => o.flags.includes('--verbose'))).toMatchObject({
+      flags: ['-v', '--verbose'],
+      takesValue: false,
+    });
     expect(rootOpts.find((o) => o.flags.includes('--data-dir'))).toMatchObject({ takesValue: true, valueKind: 'dir' });
     expect(rootOpts.some((o) => o.flags.includes('--help'))).toBe(true);
-    expect(spec.subcommands[0]!.options.find((o) => o.flags.includes('--color'))!.choices).toEqual(['red', 'green']);
-    const gamma = spec.subcommands[1]!.subcommands[0]!;
-    expect(gamma.options.find((o) => o.flags.includes('-n'))).toMatchObject({ flags: ['-n', '--num'], valueKind: 'none' });
+    expect(spec.subcommands[0].options.find((o) => o.flags.includes('--color'))!.choices).toEqual(['red', 'green']);
+    const gamma = spec.subcommands[1].subcommands[0];
+    expect(gamma.options.find((o) => o.flags.includes('-n'))).toMatchObject({
+      flags: ['-n', '--num'],
+      valueKind: 'none',
+    });
   });
 
   it('reads positional argument choices', () => {
-    expect(spec.subcommands[1]!.subcommands[1]!.arguments).toEqual([{ name: 'shell', choices: ['bash', 'zsh'] }]);
+    expect(spec.subcommands[1].subcommands[1].arguments).toEqual([{ name: 'shell', choices: ['bash', 'zsh'] }]);
   });
 
   it("describes commander's implicit help command with its siblings as argument choices", () => {
@@ -119,7 +128,9 @@ describe('bashCompletionScript (run in a real bash)', () => {
     try {
       fs.mkdirSync(path.join(dir, 'data-here'));
       fs.writeFileSync(path.join(dir, 'data-file'), '');
-      expect(bashComplete(script, ['tool', '--data-dir', path.join(dir, 'data-')])).toEqual([path.join(dir, 'data-here')]);
+      expect(bashComplete(script, ['tool', '--data-dir', path.join(dir, 'data-')])).toEqual([
+        path.join(dir, 'data-here'),
+      ]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -154,7 +165,7 @@ describe('zshCompletionScript', () => {
   });
 
   it('escapes colons in completed words', () => {
-    const withColon: CommandSpec = { ...spec, subcommands: [{ ...spec.subcommands[0]!, name: 'a:b', aliases: [] }] };
+    const withColon: CommandSpec = { ...spec, subcommands: [{ ...spec.subcommands[0], name: 'a:b', aliases: [] }] };
     expect(zshCompletionScript(withColon)).toContain(`'a\\:b:first: does a thing'`);
   });
 });

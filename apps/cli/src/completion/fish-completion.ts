@@ -33,7 +33,9 @@ export function fishCompletionScript(root: CommandSpec): string {
     const cond = `-n ${fishQuote(`${fn}_at ${fishQuote(key)}`)}`;
     for (const sub of node.command.subcommands) {
       for (const word of [sub.name, ...sub.aliases]) {
-        descend.push(`        case ${fishQuote(`${key}|${word}`)}\n            echo ${fishQuote(pathKey([...node.path, sub.name]))}`);
+        descend.push(
+          `        case ${fishQuote(`${key}|${word}`)}\n            echo ${fishQuote(pathKey([...node.path, sub.name]))}`,
+        );
         const d = oneLine(sub.description);
         lines.push(`complete -c ${prog} -f ${cond} -a ${fishQuote(word)}${d ? ` -d ${fishQuote(d)}` : ''}`);
       }
@@ -43,14 +45,19 @@ export function fishCompletionScript(root: CommandSpec): string {
       const argCond = `-n ${fishQuote(`${fn}_at ${fishQuote(key)}; and test (${fn}_npos) -eq ${i}`)}`;
       lines.push(`complete -c ${prog} -f ${argCond} -a ${fishQuote(a.choices.join(' '))} -d ${fishQuote(a.name)}`);
     });
-    const valued = node.options.filter((o) => o.takesValue).flatMap((o) => o.flags.map((f) => fishQuote(`${key}|${f}`)));
+    const valued = node.options
+      .filter((o) => o.takesValue)
+      .flatMap((o) => o.flags.map((f) => fishQuote(`${key}|${f}`)));
     if (valued.length) takesValue.push(`        case ${valued.join(' ')}\n            return 0`);
     for (const o of node.options) {
       const d = oneLine(o.description);
       lines.push(
-        [`complete -c ${prog} -f ${cond}`, ...fishFlagArgs(o), ...fishValueArgs(o), ...(d ? ['-d', fishQuote(d)] : [])].join(
-          ' ',
-        ),
+        [
+          `complete -c ${prog} -f ${cond}`,
+          ...fishFlagArgs(o),
+          ...fishValueArgs(o),
+          ...(d ? ['-d', fishQuote(d)] : []),
+        ].join(' '),
       );
     }
   }

@@ -62,11 +62,18 @@ export function posixCaseHelpers(fn: string, nodes: CompletionNode[]): string {
     });
   }
   const block = (name: string, doc: string, arms: string[], fallback: string, subject = '"$1|$2"'): string =>
-    [`# ${doc}`, `${fn}_${name}() {`, `  case ${subject} in`, ...arms, `    *) ${fallback} ;;`, '  esac', '}'].join('\n');
+    [`# ${doc}`, `${fn}_${name}() {`, `  case ${subject} in`, ...arms, `    *) ${fallback} ;;`, '  esac', '}'].join(
+      '\n',
+    );
   return [
-    block('descend', 'path key + word → the subcommand path key it enters (aliases map to the real name)', descend, 'return 1'),
+    block(
+      'descend',
+      'path key + word → the subcommand path key it enters (aliases map to the real name)',
+      descend,
+      'return 1',
+    ),
     block('subcommands', 'path key → subcommand names', subs, 'return 0', '"$1"'),
-    block('options', 'path key → every option accepted there (its own and its parents\')', opts, 'return 0', '"$1"'),
+    block('options', "path key → every option accepted there (its own and its parents')", opts, 'return 0', '"$1"'),
     block('takes_value', 'path key + option → success when the option consumes the next word', takesValue, 'return 1'),
     block('option_values', 'path key + option → its choices, or @dir / @file', optValues, 'return 0'),
     block('argument_values', 'path key + positional index → its choices', argValues, 'return 0'),

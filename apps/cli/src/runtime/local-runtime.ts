@@ -7,6 +7,7 @@ import { ApiServer, ChokidarFileWatcher, Coordinator, createApiServer } from '@c
 import { NodeWorker, createRunExecutor, expandPath } from '@ccs/node';
 
 const log = getLogger('gui');
+const LOCAL_HEARTBEAT_MS = 30_000;
 
 export interface LocalRuntimeOptions {
   dataDir: string;
@@ -60,6 +61,7 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
     defaultTimezone: machineTimeZone(),
     expandPath: (p) => expandPath(p, expansion),
     executionOverrides: o.mockMode ? { mock_mode: true } : {},
+    nodeTimeoutMs: 3 * LOCAL_HEARTBEAT_MS,
   });
   const executor = createRunExecutor({
     nodeId: 'local',
@@ -78,7 +80,7 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
       host: os.hostname(),
       capacity: Math.max(1, store.settings.get().max_concurrent_tasks),
       tags: { mode: 'gui' },
-      heartbeatIntervalMs: 30_000,
+      heartbeatIntervalMs: LOCAL_HEARTBEAT_MS,
       shutdownDeadlineMs: o.shutdownGraceMs ?? 5_000,
     },
     transport.createCommandSource(),
