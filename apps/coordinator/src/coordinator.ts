@@ -10,6 +10,7 @@ import { CoordinatorInfo, StateService } from './app/state.service';
 import { TasksService } from './app/tasks.service';
 import { EventHub } from './events/event-hub';
 import { JobRunner } from './jobs/job-runner.service';
+import { NodeRegistry } from './nodes/node-registry.service';
 import { RunService } from './runs/run.service';
 import type { FileWatcher } from './scheduler/file-watcher.port';
 import { SchedulerService } from './scheduler/scheduler.service';
@@ -28,6 +29,8 @@ export interface CoordinatorDeps {
   expandPath: (p: string) => string;
   /** Process-level overrides of stored settings for dispatched runs (e.g. `--mock-mode`). */
   executionOverrides?: Partial<ExecutionSettings>;
+  /** A node silent for this long is lost and its runs fail with `node_lost` (retried per task policy). */
+  nodeTimeoutMs: number;
 }
 
 /**
@@ -46,6 +49,7 @@ export class Coordinator {
   readonly profiles: ProfilesService;
   readonly settings: SettingsService;
   readonly state: StateService;
+  readonly nodes: NodeRegistry;
   private stopping: Promise<void> | null = null;
 
   constructor(private readonly deps: CoordinatorDeps) {
@@ -63,6 +67,7 @@ export class Coordinator {
     this.profiles = new ProfilesService(this.context);
     this.settings = new SettingsService(this.context);
     this.state = new StateService(this.context, deps.info);
+    this.nodes = new NodeRegistry(store, this.runs, this.hub, clock, { nodeTimeoutMs: deps.nodeTimeoutMs });
   }
 
   /**
@@ -74,6 +79,7 @@ export class Coordinator {
     const failedJobs = await this.jobRunner.reconcileAfterRestart();
     if (failedRuns || failedJobs) log.warn(`reconciled after restart: ${failedRuns} run(s), ${failedJobs} job(s) marked failed`);
     await this.deps.events.start((e) => this.runs.handleEvent(e));
+    this.nodes.start();
     await this.scheduler.start();
   }
 
@@ -81,6 +87,7 @@ export class Coordinator {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       await this.scheduler.stop();
+      this.nodes.stop();
       this.runs.close();
       this.jobRunner.close();
       await this.deps.events.stop();

@@ -8,3 +8,4 @@ export * from './scheduler/scheduler.service';
 export * from './scheduler/file-watcher.port';
 export * from './scheduler/chokidar.file-watcher';
 export * from './app/state.service';
+export * from './nodes/node-registry.service';

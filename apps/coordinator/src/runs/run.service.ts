@@ -230,6 +230,15 @@ export class RunService {
       });
       await this.store.nodes.put(updated);
       this.hub.publish('node.changed', updated);
+      // A node that runs something this coordinator already ended (e.g. after it was declared lost) must stop it.
+      for (const runId of p.running_run_ids) {
+        const run = this.store.runs.get(runId);
+        if (!run || isTerminalRunStatus(run.status)) {
+          await this.commands.send(
+            makeEnvelope('StopRun', { run_id: runId, reason: run ? `run is already ${run.status}` : 'unknown run', by: 'coordinator' }, { runId, nodeId: p.node_id }),
+          );
+        }
+      }
     },
     NodeDeregistered: async (p) => {
       const node = this.store.nodes.get(p.node.id);
