@@ -109,7 +109,7 @@ export function assertBindAllowed({ host, token }: { host: string; token?: strin
 }
 
 interface Connection {
-  /** The port the request arrived on (the real one, also when listening on port 0). */
+  /** The port the request arrived on (the real one, also when listening on port 0); undefined for `inject()`. */
   localPort: number | undefined;
   /** The local address the request arrived on. */
   localAddress: string | undefined;
@@ -135,7 +135,9 @@ class HostPolicy {
   allows(host: HostAndPort, defaultPort: number, conn: Connection): boolean {
     const port = host.port ?? defaultPort;
     if (this.extraAnyPort.has(host.name) || this.extraExact.has(`${host.name}:${port}`)) return true;
-    if (port !== conn.localPort) return false;
+    // No socket port: an in-process request (`fastify.inject()` / `app.inject()` in tests), which no browser can
+    // send, so only the name is checked. Every real TCP connection has one.
+    if (conn.localPort !== undefined && port !== conn.localPort) return false;
     if (this.ownNames.has(host.name)) return true;
     // An IP literal equal to the address the connection arrived on: the client really dialled this address, which
     // a rebinding attack (a *name* re-pointed at us) cannot produce. This covers 0.0.0.0 binds reached by LAN IP.

@@ -255,6 +255,19 @@ describe('registerSecurity on a bare Fastify instance', () => {
     }
   });
 
+  it('lets in-process requests (inject) through with a local Host, and still checks the name', async () => {
+    const fastify = new FastifyAdapter({ logger: false }).getInstance<FastifyInstance>();
+    registerSecurity(fastify, { host: '127.0.0.1' });
+    fastify.get('/api/x', () => ({ ok: true }));
+    try {
+      expect((await fastify.inject({ method: 'GET', url: '/api/x' })).statusCode).toBe(200);
+      const foreign = await fastify.inject({ method: 'GET', url: '/api/x', headers: { host: 'evil.example' } });
+      expect(foreign.statusCode).toBe(403);
+    } finally {
+      await fastify.close();
+    }
+  });
+
   it('rejects a malformed configuration early', () => {
     const fastify = new FastifyAdapter({ logger: false }).getInstance<FastifyInstance>();
     expect(() => registerSecurity(fastify, { host: '127.0.0.1', allowedHosts: ['a:b:c'] })).toThrow(
