@@ -1,2 +1,3 @@
 export * from './temp-dir';
 export * from './fake-claude';
+export * from './aws';
