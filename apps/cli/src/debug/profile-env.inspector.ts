@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EnvVarSource, Profile, maskSecret } from '@ccs/core';
-import { getLogger, registerSecret } from '@ccs/shared';
+import { EnvVar, EnvVarSource, Profile, maskSecret } from '@ccs/core';
+import { getLogger } from '@ccs/shared';
 import { CLI_CONFIG, CliConfig } from '../cli.config';
 
 const log = getLogger('cli.debug.env');
@@ -25,45 +25,70 @@ export interface ProfileEnvReport {
 }
 
 /**
- * Resolves a profile's variables the way a node does before it starts Claude (same resolver, same sources:
- * static, env, keychain, AWS, command), one variable at a time, so one failing source does not hide the others.
- * `env` sources read this process's environment.
+ * Resolves a profile's variables the way a node does before it starts Claude (the node's resolveProfileEnv, same
+ * sources: static, env, keychain, AWS, command). `env` sources read this process's environment. The resolver
+ * registers every resolved secret with the logger, so a later log line prints `****` instead.
  */
 @Injectable()
 export class ProfileEnvInspector {
   constructor(@Inject(CLI_CONFIG) private readonly config: CliConfig) {}
 
   async inspect(profile: Profile, unmask: boolean): Promise<ProfileEnvReport> {
-    // Loaded on demand: the resolver pulls in the AWS SDK, which every other command would pay for at start-up.
-    const { resolveEnvVar, describeSource, SdkAwsSecretReader } = await import('../../../node/src/env/index.js');
-    const { ExecFileCommandRunner } = await import('../../../node/src/process/index.js');
+    // Loaded on demand: the node app pulls in the AWS SDK and the run pipeline, which no other command needs.
+    const { resolveProfileEnv, EnvResolutionError, SdkAwsSecretReader, ExecFileCommandRunner } =
+      await import('@ccs/node');
     const aws = new SdkAwsSecretReader();
-    const deps = { commands: new ExecFileCommandRunner(), aws, platform: process.platform, unmask };
+    const deps = {
+      commands: new ExecFileCommandRunner(),
+      aws,
+      platform: process.platform,
+      unmask,
+      baseEnv: this.config.processEnv,
+    };
     const vars: EnvVarReport[] = [];
     try {
       for (const v of profile.env_vars) {
-        const base = { name: v.name, source: v.source, from: describeSource(v) };
+        const base = { name: v.name, source: v.source, from: describeReference(v) };
         try {
-          const r = await resolveEnvVar(v, this.config.processEnv, deps);
-          if (r.kind === 'unset') {
+          // One variable at a time, so a failing source is reported for that variable and the others still show.
+          const r = await resolveProfileEnv({ ...profile, env_vars: [v] }, deps);
+          if (r.unset.includes(v.name)) {
             vars.push({ ...base, outcome: 'unset', value: null, length: null, error: null });
-          } else if (r.value === '') {
+          } else if (r.skipped.includes(v.name)) {
             vars.push({ ...base, outcome: 'skipped', value: '', length: 0, error: null });
           } else {
-            // Anything that logs it later in this process prints `****` instead.
-            registerSecret(r.value);
-            const value = unmask ? r.value : maskSecret(r.value);
-            vars.push({ ...base, outcome: 'set', value, length: r.value.length, error: null });
+            const resolved = r.env[v.name] ?? '';
+            const value = unmask ? resolved : maskSecret(resolved);
+            vars.push({ ...base, outcome: 'set', value, length: resolved.length, error: null });
           }
         } catch (err) {
-          const message = err instanceof Error ? err.message : String(err);
-          log.debug(`Resolving ${v.name} failed:`, message);
-          vars.push({ ...base, outcome: 'error', value: null, length: null, error: message });
+          if (!(err instanceof EnvResolutionError)) throw err;
+          log.debug(`Resolving ${v.name} failed:`, err.message);
+          vars.push({ ...base, outcome: 'error', value: null, length: null, error: err.reason });
         }
       }
     } finally {
       aws.destroy();
     }
     return { profile: { id: profile.id, name: profile.name }, unmasked: unmask, vars };
+  }
+}
+
+/** Where a variable's value comes from. References (names, ids, command lines) are not secrets; static values are. */
+export function describeReference(v: EnvVar): string {
+  switch (v.source) {
+    case 'static':
+    case 'unset':
+      return v.source;
+    case 'env':
+      return `env var "${v.value}"`;
+    case 'keychain':
+      return `keychain "${v.value}"`;
+    case 'aws_sm':
+      return `aws_sm secret "${v.value}"`;
+    case 'aws_ssm':
+      return `aws_ssm parameter "${v.value}"`;
+    case 'command':
+      return `command "${v.value}"`;
   }
 }
