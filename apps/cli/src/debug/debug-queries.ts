@@ -93,7 +93,3 @@ export function scheduleSummary(task: Task): string {
     }
   }
 }
-
-export function isFullRunId(id: string): boolean {
-  return isUuid(id);
-}
