@@ -1,4 +1,4 @@
-import { AmbiguousIdError, NotFoundError, Profile, Run, Task, isUuid, resolveIdPrefix, toDate } from '@ccs/core';
+import { AmbiguousIdError, NotFoundError, Profile, Run, Task, resolveIdPrefix, toDate } from '@ccs/core';
 
 /** Pure lookups and orderings behind the `debug` commands. */
 
