@@ -17,20 +17,6 @@ abstract class NotBuiltMode extends CcsCommand {
 }
 
 @Command({
-  name: 'gui',
-  description: 'local all-in-one: scheduler, in-process worker, API and dashboard on 127.0.0.1 [not built yet]',
-})
-export class GuiCommand extends NotBuiltMode {
-  protected readonly mode = 'gui';
-  protected readonly issue = 5;
-
-  @Option({ flags: '--port <port>', description: 'API and dashboard port (default: 5679)' })
-  parsePort(value: string): string {
-    return value;
-  }
-}
-
-@Command({
   name: 'daemon',
   description: 'cluster coordinator: scheduling, dispatch over SNS/SQS, API and dashboard [not built yet]',
 })
