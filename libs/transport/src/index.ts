@@ -2,3 +2,4 @@ export * from './messages';
 export * from './ports';
 export * from './in-memory.transport';
 export * from './file-log.store';
+export * from './aws';

@@ -90,8 +90,8 @@ describe('AWS test harness topology', () => {
     );
     const got = await receiveAll(sqs, h.nodeQueueUrl);
     expect(got.map((m) => m.Body)).toEqual(['{"hello":1}']);
-    expect(got[0]!.MessageAttributes?.['runId']?.StringValue).toBe('r1');
-    expect(got[0]!.MessageAttributes?.['type']?.StringValue).toBe('ExecuteRun');
+    expect(got[0].MessageAttributes?.['runId']?.StringValue).toBe('r1');
+    expect(got[0].MessageAttributes?.['type']?.StringValue).toBe('ExecuteRun');
   });
 
   it('routes control-bus events to server-queue and moves a message received too often to the DLQ', async () => {
@@ -193,10 +193,17 @@ describe('SNS test server', () => {
     expect((await receiveAll(sqs, q.url)).map((m) => m.Body)).toEqual(['a']);
 
     await expect(
-      sns.send(new SetSubscriptionAttributesCommand({ SubscriptionArn: sub, AttributeName: 'FilterPolicy', AttributeValue: '{' })),
+      sns.send(
+        new SetSubscriptionAttributesCommand({
+          SubscriptionArn: sub,
+          AttributeName: 'FilterPolicy',
+          AttributeValue: '{',
+        }),
+      ),
     ).rejects.toMatchObject({ name: 'InvalidParameterException' });
 
-    const listed = (await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: h.commandTopicArn }))).Subscriptions!;
+    const listed = (await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: h.commandTopicArn })))
+      .Subscriptions!;
     expect(listed.map((s) => s.SubscriptionArn)).toContain(sub);
     await sns.send(new UnsubscribeCommand({ SubscriptionArn: sub }));
     await publish('after', { type: 'StopRun', nodeId: 'n9' });
@@ -245,7 +252,12 @@ describe('SNS test server', () => {
     const { sns } = h.clients;
     const q = await newQueue('outage');
     await sns.send(
-      new SubscribeCommand({ TopicArn: h.controlBusArn, Protocol: 'sqs', Endpoint: q.arn, Attributes: { RawMessageDelivery: 'true' } }),
+      new SubscribeCommand({
+        TopicArn: h.controlBusArn,
+        Protocol: 'sqs',
+        Endpoint: q.arn,
+        Attributes: { RawMessageDelivery: 'true' },
+      }),
     );
     await h.servers.sqs.stop();
     try {
@@ -254,7 +266,11 @@ describe('SNS test server', () => {
     } finally {
       await h.servers.sqs.restart();
     }
-    const sqs = new SQSClient({ region: h.servers.region, endpoint: h.servers.sqs.endpoint, credentials: { accessKeyId: 't', secretAccessKey: 't' } });
+    const sqs = new SQSClient({
+      region: h.servers.region,
+      endpoint: h.servers.sqs.endpoint,
+      credentials: { accessKeyId: 't', secretAccessKey: 't' },
+    });
     try {
       // The queue survived the outage (state kept) and the backlog is delivered.
       expect((await receiveSome(sqs, q.url)).map((m) => m.Body)).toEqual(['while-down']);
@@ -277,10 +293,16 @@ describe('SNS filter policy evaluation', () => {
     expect(matchesAttributes({ type: [{ exists: false }] }, {})).toBe(true);
     expect(matchesAttributes({ type: [{ prefix: 'Ex' }] }, { type: s('ExecuteRun') })).toBe(true);
     expect(matchesAttributes({ type: [{ 'anything-but': { prefix: 'Ex' } }] }, { type: s('ExecuteRun') })).toBe(false);
-    expect(matchesAttributes({ n: [{ numeric: ['>', 1, '<=', 3] }] }, { n: { DataType: 'Number', StringValue: '3' } })).toBe(true);
-    expect(matchesAttributes({ n: [{ numeric: ['>', 3] }] }, { n: { DataType: 'Number', StringValue: '3' } })).toBe(false);
+    expect(
+      matchesAttributes({ n: [{ numeric: ['>', 1, '<=', 3] }] }, { n: { DataType: 'Number', StringValue: '3' } }),
+    ).toBe(true);
+    expect(matchesAttributes({ n: [{ numeric: ['>', 3] }] }, { n: { DataType: 'Number', StringValue: '3' } })).toBe(
+      false,
+    );
     expect(matchesAttributes({ $or: [{ a: ['1'] }, { b: ['2'] }] }, { b: s('2') })).toBe(true);
-    expect(matchesAttributes({ tags: ['x'] }, { tags: { DataType: 'String.Array', StringValue: '["y","x"]' } })).toBe(true);
+    expect(matchesAttributes({ tags: ['x'] }, { tags: { DataType: 'String.Array', StringValue: '["y","x"]' } })).toBe(
+      true,
+    );
   });
 
   it('matches JSON bodies with nested keys', () => {

@@ -117,7 +117,10 @@ export interface AwsTopology {
   stop(): Promise<void>;
 }
 
-export async function createAwsTopology(servers: AwsTestServers, options: AwsTopologyOptions = {}): Promise<AwsTopology> {
+export async function createAwsTopology(
+  servers: AwsTestServers,
+  options: AwsTopologyOptions = {},
+): Promise<AwsTopology> {
   const prefix = `${options.prefix ?? 'ccs-test'}-${randomBytes(4).toString('hex')}`;
   const visibility = String(options.visibilityTimeoutSeconds ?? 30);
   const maxReceiveCount = options.maxReceiveCount ?? 5;

@@ -28,7 +28,11 @@ export function parseFilterPolicy(text: string): FilterPolicy {
 
 /** Filter on message attributes (FilterPolicyScope MessageAttributes, the default). */
 export function matchesAttributes(policy: FilterPolicy, attributes: Record<string, SnsMessageAttribute>): boolean {
-  return matchObject(policy, (key) => attributeValues(attributes[key]), () => false);
+  return matchObject(
+    policy,
+    (key) => attributeValues(attributes[key]),
+    () => false,
+  );
 }
 
 /** Filter on the JSON message body (FilterPolicyScope MessageBody); a body that is not a JSON object never matches. */
@@ -45,7 +49,11 @@ export function matchesBody(policy: FilterPolicy, body: string): boolean {
 
 type Values = (string | number | null)[] | undefined;
 
-function matchObject(policy: FilterPolicy, lookup: (key: string) => Values, nested: (key: string, p: FilterPolicy) => boolean): boolean {
+function matchObject(
+  policy: FilterPolicy,
+  lookup: (key: string) => Values,
+  nested: (key: string, p: FilterPolicy) => boolean,
+): boolean {
   for (const [key, rule] of Object.entries(policy)) {
     if (key === '$or') {
       if (!Array.isArray(rule) || !rule.some((alt) => matchObject(alt as FilterPolicy, lookup, nested))) return false;
@@ -69,7 +77,9 @@ function matchBodyObject(policy: FilterPolicy, body: Record<string, unknown>): b
       if (!(key in body)) return undefined;
       const v = body[key];
       const list = Array.isArray(v) ? v : [v];
-      return list.filter((x) => x === null || typeof x === 'string' || typeof x === 'number') as (string | number | null)[];
+      return list.filter((x) => x === null || typeof x === 'string' || typeof x === 'number') as (
+        string | number | null
+      )[];
     },
     (key, p) => {
       const v = body[key];
@@ -83,7 +93,8 @@ function attributeValues(attr: SnsMessageAttribute | undefined): Values {
   if (attr.DataType === 'String.Array') {
     try {
       const list = JSON.parse(attr.StringValue ?? '[]') as unknown;
-      if (Array.isArray(list)) return list.filter((x) => typeof x === 'string' || typeof x === 'number') as (string | number)[];
+      if (Array.isArray(list))
+        return list.filter((x): x is string | number => typeof x === 'string' || typeof x === 'number');
     } catch {
       return [];
     }
@@ -141,7 +152,17 @@ function numericMatch(arg: unknown, v: number): boolean {
     const op = arg[i] as string;
     const n = Number(arg[i + 1]);
     const ok =
-      op === '=' ? v === n : op === '<' ? v < n : op === '<=' ? v <= n : op === '>' ? v > n : op === '>=' ? v >= n : false;
+      op === '='
+        ? v === n
+        : op === '<'
+          ? v < n
+          : op === '<='
+            ? v <= n
+            : op === '>'
+              ? v > n
+              : op === '>='
+                ? v >= n
+                : false;
     if (!ok) return false;
   }
   return true;

@@ -169,7 +169,11 @@ class SnsEmulator {
       case 'Subscribe':
         return this.subscribe(p);
       case 'SetSubscriptionAttributes':
-        this.setSubscriptionAttribute(this.subscription(p), required(p, 'AttributeName'), p.get('AttributeValue') ?? '');
+        this.setSubscriptionAttribute(
+          this.subscription(p),
+          required(p, 'AttributeName'),
+          p.get('AttributeValue') ?? '',
+        );
         return null;
       case 'GetSubscriptionAttributes':
         return this.getSubscriptionAttributes(p);
@@ -223,7 +227,8 @@ class SnsEmulator {
   private async subscribe(p: URLSearchParams): Promise<string> {
     const topic = this.topic(p);
     const protocol = required(p, 'Protocol');
-    if (protocol !== 'sqs') throw invalid(`Invalid parameter: this test server supports protocol sqs only, not ${protocol}`);
+    if (protocol !== 'sqs')
+      throw invalid(`Invalid parameter: this test server supports protocol sqs only, not ${protocol}`);
     const endpoint = required(p, 'Endpoint');
     const m = /^arn:aws:sqs:[^:]*:[^:]*:([A-Za-z0-9_-]{1,80}(\.fifo)?)$/.exec(endpoint);
     if (!m) throw invalid('Invalid parameter: SQS endpoint ARN');
@@ -231,7 +236,8 @@ class SnsEmulator {
     const existing = [...this.subscriptions.values()].find((s) => s.topicArn === topic.arn && s.endpoint === endpoint);
     if (existing) {
       const same = Object.entries(attributes).every(([k, v]) => existing.attributes[k] === v);
-      if (!same) throw invalid('Invalid parameter: Attributes Reason: Subscription already exists with different attributes');
+      if (!same)
+        throw invalid('Invalid parameter: Attributes Reason: Subscription already exists with different attributes');
       return `<SubscriptionArn>${xml(existing.arn)}</SubscriptionArn>`;
     }
     let queueUrl: string;
@@ -319,10 +325,13 @@ class SnsEmulator {
     const prefix = 'PublishBatchRequestEntries.member';
     const members: number[] = [];
     for (let i = 1; p.has(`${prefix}.${i}.Id`); i++) members.push(i);
-    if (members.length === 0) throw new SnsError('EmptyBatchRequest', 'The batch request does not contain any entries.');
-    if (members.length > 10) throw new SnsError('TooManyEntriesInBatchRequest', 'The batch request contains more entries than permissible.');
+    if (members.length === 0)
+      throw new SnsError('EmptyBatchRequest', 'The batch request does not contain any entries.');
+    if (members.length > 10)
+      throw new SnsError('TooManyEntriesInBatchRequest', 'The batch request contains more entries than permissible.');
     const ids = members.map((i) => p.get(`${prefix}.${i}.Id`)!);
-    if (new Set(ids).size !== ids.length) throw new SnsError('BatchEntryIdsNotDistinct', 'Two or more batch entries in the request have the same Id.');
+    if (new Set(ids).size !== ids.length)
+      throw new SnsError('BatchEntryIdsNotDistinct', 'Two or more batch entries in the request have the same Id.');
     let ok = '';
     let failed = '';
     for (const i of members) {
@@ -352,7 +361,11 @@ class SnsEmulator {
       const raw = sub.attributes['RawMessageDelivery'] === 'true';
       const delivery: Delivery = raw
         ? { queueUrl: sub.queueUrl, body: message, attributes: sqsAttributes(attributes) }
-        : { queueUrl: sub.queueUrl, body: this.envelope(topic, sub, messageId, message, attributes, subject), attributes: undefined };
+        : {
+            queueUrl: sub.queueUrl,
+            body: this.envelope(topic, sub, messageId, message, attributes, subject),
+            attributes: undefined,
+          };
       if (!(await this.deliver(delivery))) this.backlog.push(delivery);
     }
     if (this.backlog.length > 0) this.scheduleRetry();
@@ -389,7 +402,10 @@ class SnsEmulator {
       ...(Object.keys(attributes).length > 0
         ? {
             MessageAttributes: Object.fromEntries(
-              Object.entries(attributes).map(([k, v]) => [k, { Type: v.DataType, Value: v.StringValue ?? v.BinaryValue }]),
+              Object.entries(attributes).map(([k, v]) => [
+                k,
+                { Type: v.DataType, Value: v.StringValue ?? v.BinaryValue },
+              ]),
             ),
           }
         : {}),
@@ -467,11 +483,14 @@ function messageAttributes(p: URLSearchParams, prefix: string): Record<string, S
   for (let i = 1; p.has(`${prefix}.entry.${i}.Name`); i++) {
     const name = p.get(`${prefix}.entry.${i}.Name`)!;
     const dataType = p.get(`${prefix}.entry.${i}.Value.DataType`);
-    if (!dataType) throw invalid(`Invalid parameter: The message attribute '${name}' must contain a non-empty attribute type.`);
+    if (!dataType)
+      throw invalid(`Invalid parameter: The message attribute '${name}' must contain a non-empty attribute type.`);
     const stringValue = p.get(`${prefix}.entry.${i}.Value.StringValue`) ?? undefined;
     const binaryValue = p.get(`${prefix}.entry.${i}.Value.BinaryValue`) ?? undefined;
     if (stringValue === undefined && binaryValue === undefined) {
-      throw invalid(`Invalid parameter: The message attribute '${name}' must contain a non-empty message attribute value.`);
+      throw invalid(
+        `Invalid parameter: The message attribute '${name}' must contain a non-empty message attribute value.`,
+      );
     }
     out[name] = { DataType: dataType, StringValue: stringValue, BinaryValue: binaryValue };
   }
@@ -484,7 +503,7 @@ function sqsAttributes(attrs: Record<string, SnsMessageAttribute>): Record<strin
   if (names.length === 0) return undefined;
   const out: Record<string, MessageAttributeValue> = {};
   for (const name of names) {
-    const a = attrs[name]!;
+    const a = attrs[name];
     out[name] = a.DataType.startsWith('Binary')
       ? { DataType: a.DataType, BinaryValue: Buffer.from(a.BinaryValue ?? '', 'base64') }
       : // SQS has no String.Array type; SNS hands it over as a String.
@@ -500,5 +519,10 @@ function attributeMap(attrs: Record<string, string>): string {
 }
 
 function xml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 }

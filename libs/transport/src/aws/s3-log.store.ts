@@ -1,0 +1,327 @@
+import * as fsp from 'node:fs/promises';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { getLogger } from '@ccs/shared';
+import { RunLogFiles } from '@ccs/storage';
+import type { LogKind, LogStore } from '../ports';
+import { RetryOptions, withAwsRetry } from './aws-retry';
+import { TransportError, describeError } from './transport.errors';
+
+const log = getLogger('transport.s3.logs');
+
+export interface S3LogStoreConfig {
+  bucket: string;
+  /** Local spool directory (on a node: under its work dir). Files are `run_<id>.log|jsonl`, as in the data dir. */
+  spoolDir: string;
+  /** Object key prefix (default `logs/`): objects are `<prefix><run-id>.log` and `<prefix><run-id>.jsonl`. */
+  keyPrefix?: string;
+  /** How often changed logs are uploaded while runs progress (default 5000 ms). */
+  uploadIntervalMs?: number;
+  /** Longest pause between upload attempts while S3 fails (default 60 s). */
+  maxRetryDelayMs?: number;
+  /** Retries of reads and deletes (default: 4 attempts). */
+  retry?: RetryOptions;
+}
+
+interface SpoolEntry {
+  runId: string;
+  kind: LogKind;
+  /** Bumped by every append; `uploaded` is the version the last successful upload contained. */
+  version: number;
+  uploaded: number;
+  /** finalize() was called: after the last upload the spool file is removed. */
+  final: boolean;
+  inflight: Promise<void> | null;
+}
+
+const KINDS: readonly LogKind[] = ['log', 'jsonl'];
+const CONTENT_TYPE: Record<LogKind, string> = { log: 'text/plain; charset=utf-8', jsonl: 'application/x-ndjson' };
+
+/**
+ * Run logs in S3 (`logs/<run-id>.log`, `logs/<run-id>.jsonl`) written through a local spool.
+ *
+ * Chosen design: append() writes to the spool file only; a background loop uploads the WHOLE current file as the
+ * object every `uploadIntervalMs` when it changed, and finalize() uploads it once more and then removes the
+ * spool file. A whole-object PUT is idempotent, needs no multipart bookkeeping across restarts, and a failed
+ * upload is simply repeated (run logs are bounded by `max_output_bytes`). While S3 is unreachable the spool keeps
+ * everything and the loop retries with backoff; `flush()` waits for it; `start()` picks up spool files a previous
+ * process left behind and uploads them as final.
+ *
+ * Before the first append to a run in this process, an existing object is copied into the spool, so a log
+ * written before (an earlier attempt on another node, a note by the coordinator) is continued, not overwritten.
+ *
+ * read() serves from the spool when the file is here (it is never older than the object), else from S3 with a
+ * Range request for the offset.
+ */
+export class S3LogStore implements LogStore {
+  private readonly spool: RunLogFiles;
+  private readonly entries = new Map<string, SpoolEntry>();
+  private readonly chains = new Map<string, Promise<void>>();
+  private readonly seeded = new Set<string>();
+  private timer: NodeJS.Timeout | null = null;
+  private pumping: Promise<void> | null = null;
+  private failures = 0;
+  private nextAttemptAt = 0;
+  private closed = false;
+
+  constructor(
+    private readonly s3: S3Client,
+    private readonly config: S3LogStoreConfig,
+  ) {
+    this.spool = new RunLogFiles(config.spoolDir);
+  }
+
+  /** The object key of a run's log (validates the run id: a full UUID). */
+  key(runId: string, kind: LogKind = 'log'): string {
+    this.spool.path(runId, kind);
+    return `${this.config.keyPrefix ?? 'logs/'}${runId}.${kind}`;
+  }
+
+  /** Uploads what an earlier process left in the spool (as final logs) and starts the upload loop. */
+  async start(): Promise<void> {
+    for (const f of await this.spool.list()) {
+      const k = `${f.runId}.${f.kind}`;
+      if (this.entries.has(k)) continue;
+      this.seeded.add(k);
+      this.entries.set(k, { runId: f.runId, kind: f.kind, version: 1, uploaded: 0, final: true, inflight: null });
+    }
+    this.ensureTimer();
+    void this.pump();
+  }
+
+  /** Stops the upload loop (spool files stay for the next start). Call flush() first to upload what is pending. */
+  close(): void {
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Logs whose latest content is not in S3 yet. */
+  pendingUploads(): number {
+    return [...this.entries.values()].filter((e) => needsUpload(e)).length;
+  }
+
+  append(runId: string, lines: readonly string[], kind: LogKind = 'log'): Promise<void> {
+    if (lines.length === 0) return Promise.resolve();
+    return this.serial(runId, kind, async () => {
+      await this.seed(runId, kind);
+      await this.spool.appendLines(runId, lines, kind);
+      const k = `${runId}.${kind}`;
+      const e = this.entries.get(k) ?? { runId: runId, kind, version: 0, uploaded: 0, final: false, inflight: null };
+      e.version++;
+      e.final = false;
+      this.entries.set(k, e);
+      this.ensureTimer();
+    });
+  }
+
+  /**
+   * Marks the run's logs complete and uploads them now. Never throws for S3 trouble: the spool keeps the logs and
+   * the loop uploads them when S3 answers again.
+   */
+  async finalize(runId: string): Promise<void> {
+    const id = runId;
+    for (const kind of KINDS) {
+      await this.serial(id, kind, () => {
+        const e = this.entries.get(`${id}.${kind}`);
+        if (e) e.final = true;
+        return Promise.resolve();
+      });
+    }
+    for (const kind of KINDS) {
+      const e = this.entries.get(`${id}.${kind}`);
+      if (!e) continue;
+      try {
+        await this.upload(e);
+      } catch (err) {
+        this.noteFailure(err);
+      }
+    }
+  }
+
+  async read(runId: string, kind: LogKind = 'log', offset = 0): Promise<string | null> {
+    const key = this.key(runId, kind);
+    const local = await this.spool.read(runId, kind, offset);
+    if (local !== null) return local;
+    const start = Math.max(0, Math.floor(offset));
+    try {
+      const r = await withAwsRetry(
+        `S3 get ${key}`,
+        () =>
+          this.s3.send(
+            new GetObjectCommand({
+              Bucket: this.config.bucket,
+              Key: key,
+              Range: start > 0 ? `bytes=${start}-` : undefined,
+            }),
+          ),
+        this.config.retry,
+      );
+      return (await r.Body?.transformToString('utf-8')) ?? '';
+    } catch (err) {
+      const name = errorName(err);
+      if (name === 'NoSuchKey' || name === 'NotFound') return null;
+      // The offset is at or past the end of an object that exists: nothing new yet.
+      if (name === 'InvalidRange' || statusOf(err) === 416) return '';
+      throw err;
+    }
+  }
+
+  async delete(runId: string): Promise<void> {
+    const id = runId;
+    const keys = KINDS.map((kind) => this.key(id, kind));
+    for (const kind of KINDS) {
+      await this.serial(id, kind, async () => {
+        this.entries.delete(`${id}.${kind}`);
+        await this.spool.delete(id, [kind]);
+      });
+    }
+    for (const key of keys) {
+      await withAwsRetry(
+        `S3 delete ${key}`,
+        () => this.s3.send(new DeleteObjectCommand({ Bucket: this.config.bucket, Key: key })),
+        this.config.retry,
+      );
+    }
+  }
+
+  /**
+   * Uploads everything pending now, retrying until done or `timeoutMs` (default 30 s) passed. True when nothing is
+   * pending any more. For shutdown and tests.
+   */
+  async flush(options: { timeoutMs?: number } = {}): Promise<boolean> {
+    const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+    for (;;) {
+      await this.uploadAll();
+      if (this.pendingUploads() === 0) return true;
+      if (Date.now() >= deadline) return false;
+      await new Promise((r) => setTimeout(r, Math.min(1000, Math.max(50, deadline - Date.now()))));
+    }
+  }
+
+  private ensureTimer(): void {
+    if (this.timer || this.closed) return;
+    this.timer = setInterval(() => {
+      if (Date.now() >= this.nextAttemptAt) void this.pump();
+    }, this.config.uploadIntervalMs ?? 5000);
+    this.timer.unref();
+  }
+
+  /** One pass of the background loop (single-flight). */
+  private pump(): Promise<void> {
+    this.pumping ??= this.uploadAll().finally(() => {
+      this.pumping = null;
+    });
+    return this.pumping;
+  }
+
+  private async uploadAll(): Promise<void> {
+    for (const e of [...this.entries.values()]) {
+      if (!needsUpload(e)) continue;
+      try {
+        await this.upload(e);
+      } catch (err) {
+        this.noteFailure(err);
+        // S3 is most likely down for every key; the next pass comes after the backoff.
+        return;
+      }
+    }
+  }
+
+  private noteFailure(err: unknown): void {
+    this.failures++;
+    const interval = this.config.uploadIntervalMs ?? 5000;
+    const delay = Math.min(this.config.maxRetryDelayMs ?? 60_000, interval * 2 ** Math.min(this.failures - 1, 10));
+    this.nextAttemptAt = Date.now() + delay;
+    if (this.failures === 1) log.warn(`log upload failed, keeping the spool and retrying: ${describeError(err)}`);
+    else log.debug(`log upload failed again (${this.failures}): ${describeError(err)}`);
+  }
+
+  /** Uploads the entry until the object holds its latest version; removes a final entry's spool file after. */
+  private async upload(e: SpoolEntry): Promise<void> {
+    while (needsUpload(e)) {
+      e.inflight ??= this.putOnce(e).finally(() => {
+        e.inflight = null;
+      });
+      await e.inflight;
+    }
+  }
+
+  private async putOnce(e: SpoolEntry): Promise<void> {
+    const version = e.version;
+    let body: Buffer;
+    try {
+      body = await fsp.readFile(this.spool.path(e.runId, e.kind));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      // Deleted meanwhile (delete()): nothing to upload.
+      this.entries.delete(`${e.runId}.${e.kind}`);
+      e.uploaded = e.version;
+      e.final = false;
+      return;
+    }
+    const key = this.key(e.runId, e.kind);
+    try {
+      await this.s3.send(
+        new PutObjectCommand({ Bucket: this.config.bucket, Key: key, Body: body, ContentType: CONTENT_TYPE[e.kind] }),
+      );
+    } catch (err) {
+      throw new TransportError(`S3 put ${key} failed: ${describeError(err)}`, err);
+    }
+    e.uploaded = Math.max(e.uploaded, version);
+    if (this.failures > 0) log.info(`log uploads work again after ${this.failures} failures`);
+    this.failures = 0;
+    this.nextAttemptAt = 0;
+    if (e.final && e.uploaded === e.version) {
+      await this.serial(e.runId, e.kind, async () => {
+        // Re-checked inside the chain: an append may have come in since (a new attempt of the run).
+        if (!e.final || e.uploaded !== e.version) return;
+        this.entries.delete(`${e.runId}.${e.kind}`);
+        e.final = false;
+        await this.spool.delete(e.runId, [e.kind]);
+      });
+    }
+  }
+
+  /** Copies an existing object into the spool before the first append of this process to that log. */
+  private async seed(runId: string, kind: LogKind): Promise<void> {
+    const k = `${runId}.${kind}`;
+    if (this.seeded.has(k)) return;
+    this.seeded.add(k);
+    if (await this.spool.exists(runId, kind)) return;
+    try {
+      const text = await this.read(runId, kind);
+      if (text) await this.spool.append(runId, text, kind);
+    } catch (err) {
+      log.warn(
+        `could not read the existing log of run ${runId} (${kind}); appending to a new one: ${describeError(err)}`,
+      );
+    }
+  }
+
+  /** Runs `fn` after everything queued for the same log (appends, spool removal) finished. */
+  private serial(runId: string, kind: LogKind, fn: () => Promise<void>): Promise<void> {
+    const k = `${runId}.${kind}`;
+    const prev = this.chains.get(k) ?? Promise.resolve();
+    const next = prev.then(fn, fn);
+    const settled = next.catch(() => undefined);
+    this.chains.set(k, settled);
+    void settled.then(() => {
+      if (this.chains.get(k) === settled) this.chains.delete(k);
+    });
+    return next;
+  }
+}
+
+function needsUpload(e: SpoolEntry): boolean {
+  return e.uploaded !== e.version || e.final;
+}
+
+function errorName(err: unknown): string {
+  const cause = (err as { cause?: { name?: string } }).cause;
+  return cause?.name ?? (err as { name?: string }).name ?? '';
+}
+
+function statusOf(err: unknown): number | undefined {
+  const cause = (err as { cause?: { $metadata?: { httpStatusCode?: number } } }).cause;
+  return cause?.$metadata?.httpStatusCode;
+}
