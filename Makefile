@@ -7,6 +7,7 @@ export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED := true
 NODE_MODULES_STAMP := node_modules/.install-stamp
 
 .PHONY: help install build typecheck lint format format-check test test-unit security check pipeline run clean
+.PHONY: infra-test infra-build infra-preview infra-up infra-cli
 
 help: ## Show the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-16s %s\n", $$1, $$2}'
@@ -32,7 +33,7 @@ format: install ## Format the code with Prettier
 format-check: install
 	npx prettier --check .
 
-test: build typecheck ## Run every test (installs what it needs)
+test: build typecheck infra-test ## Run every test (installs what it needs)
 	npx jest --maxWorkers=2
 
 test-unit: install ## Unit tests only (fast)
@@ -61,3 +62,30 @@ run: build ## Start the local all-in-one product (gui mode on 127.0.0.1:5679)
 
 clean:
 	rm -rf dist coverage
+
+# infra/ is its own npm package: the Pulumi SDK and its pins stay out of the product's dependencies. Its tests are offline.
+INFRA_STAMP := infra/node_modules/.install-stamp
+INFRA_BIN := infra/node_modules/.bin
+PULUMI ?= pulumi
+
+$(INFRA_STAMP): infra/package.json infra/package-lock.json
+	npm ci --prefix infra --no-audit --no-fund
+	@touch $@
+
+infra-test: $(INFRA_STAMP) ## Offline tests of the Pulumi stack (mocked engine: no AWS, no pulumi CLI) + its type check
+	$(INFRA_BIN)/jest --config infra/jest.config.js --maxWorkers=2
+	$(INFRA_BIN)/tsc --noEmit -p infra
+
+infra-build: $(INFRA_STAMP)
+	$(INFRA_BIN)/tsc -p infra/tsconfig.build.json
+
+infra-cli:
+	@command -v $(PULUMI) >/dev/null 2>&1 || { echo "The pulumi CLI is not installed. Install it (https://www.pulumi.com/docs/install/):"; \
+	  echo "  curl -fsSL https://get.pulumi.com | sh    # or: brew install pulumi/tap/pulumi"; \
+	  echo "then: pulumi login, AWS credentials (aws configure / AWS_PROFILE), cd infra && pulumi stack init dev"; exit 1; }
+
+infra-preview: infra-cli infra-build ## Preview the AWS stack (needs the pulumi CLI and AWS credentials; STACK=dev to pick one)
+	cd infra && $(PULUMI) preview $(if $(STACK),--stack $(STACK))
+
+infra-up: infra-cli infra-build ## Deploy the AWS stack (needs the pulumi CLI and AWS credentials; STACK=dev to pick one)
+	cd infra && $(PULUMI) up $(if $(STACK),--stack $(STACK))
