@@ -17,7 +17,7 @@ const swc = [
   },
 ];
 
-const esmPackages = ['@nestjs', 'content-disposition', 'cookie', 'file-type', 'chokidar', 'readdirp', 'secretlint'];
+const esmPackages = ['@nestjs', '@seriousme', 'content-disposition', 'cookie', 'file-type', 'chokidar', 'readdirp', 'secretlint'];
 
 /** @type {import('jest').Config} */
 module.exports = {

@@ -1,3 +1,4 @@
 export * from './temp-dir';
 export * from './fake-claude';
 export * from './aws';
+export * from './gui-process';

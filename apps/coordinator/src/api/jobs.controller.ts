@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { CreateJobDto, ImportJobDto, TaskOrderDto, UpdateJobDto } from '@ccs/core';
 import type { Coordinator } from '../coordinator';
 import { queryFlag } from './query';
 import { COORDINATOR } from './tokens';
@@ -16,12 +17,17 @@ export class JobsController {
   }
 
   @Post()
+  @ApiBody({ type: CreateJobDto })
   async create(@Body() body: unknown) {
     return { job: await this.c.jobs.create(body) };
   }
 
   /** Declared before `:id` routes so "import" is never taken for an id. */
   @Post('import')
+  @ApiOperation({ summary: 'Import a job export document (version 1.0); 409 on id conflicts unless force or new_ids' })
+  @ApiBody({ type: ImportJobDto })
+  @ApiQuery({ name: 'force', required: false, type: Boolean })
+  @ApiQuery({ name: 'new_ids', required: false, type: Boolean })
   async import(@Body() body: unknown, @Query('force') force?: string, @Query('new_ids') newIds?: string) {
     return this.c.jobs.import(body, { force: queryFlag(force, 'force'), newIds: queryFlag(newIds, 'new_ids') });
   }
@@ -32,6 +38,7 @@ export class JobsController {
   }
 
   @Put(':id')
+  @ApiBody({ type: UpdateJobDto })
   async update(@Param('id') id: string, @Body() body: unknown) {
     return { job: await this.c.jobs.update(id, body) };
   }
@@ -54,12 +61,15 @@ export class JobsController {
   }
 
   @Put(':id/task-order')
+  @ApiOperation({ summary: 'Set the order (ids must be tasks of this job); a bare array is accepted too' })
+  @ApiBody({ type: TaskOrderDto })
   async setTaskOrder(@Param('id') id: string, @Body() body: unknown) {
     const job = await this.c.jobs.setTaskOrder(id, body);
     return { task_order: job.task_order, job };
   }
 
   @Post(':id/run')
+  @ApiOperation({ summary: 'Run the job: its enabled tasks in task order, one at a time; 202' })
   @HttpCode(202)
   async run(@Param('id') id: string) {
     const { job, run } = await this.c.jobs.run(id);
@@ -72,6 +82,7 @@ export class JobsController {
   }
 
   @Get(':id/export')
+  @ApiOperation({ summary: 'The job and its tasks in the original export format (version 1.0)' })
   export(@Param('id') id: string) {
     return this.c.jobs.export(id);
   }

@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { isTerminalRunStatus } from '@ccs/core';
 import type { Coordinator } from '../coordinator';
@@ -12,6 +12,12 @@ export class RunsController {
   constructor(@Inject(COORDINATOR) private readonly c: Coordinator) {}
 
   @Get()
+  @ApiOperation({ summary: 'Run history, newest first; filters and cursor paging' })
+  @ApiQuery({ name: 'task_id', required: false })
+  @ApiQuery({ name: 'job_id', required: false })
+  @ApiQuery({ name: 'status', required: false, enum: ['upcoming', 'running', 'success', 'failed', 'cancelled'] })
+  @ApiQuery({ name: 'limit', required: false, type: Number })
+  @ApiQuery({ name: 'cursor', required: false })
   list(@Query() query: Record<string, unknown>) {
     return this.c.runsApi.list(query);
   }
@@ -25,6 +31,9 @@ export class RunsController {
    * The run's log as text. `?follow=true` keeps the response open and streams new lines until the run ends.
    */
   @Get(':id/logs')
+  @ApiOperation({ summary: 'The run log as text; follow=true streams until the run ends' })
+  @ApiQuery({ name: 'follow', required: false, type: Boolean })
+  @ApiQuery({ name: 'offset', required: false, type: Number })
   async logs(@Param('id') id: string, @Query('follow') follow: string | undefined, @Query('offset') offset: string | undefined, @Res() reply: FastifyReply) {
     const { run, text } = await this.c.runsApi.logs(id, queryInt(offset, 'offset', 0, 0, Number.MAX_SAFE_INTEGER));
     if (!queryFlag(follow, 'follow')) {

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Inject, Put, Patch } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiTags } from '@nestjs/swagger';
+import { UpdateSettingsDto } from '@ccs/core';
 import type { Coordinator } from '../coordinator';
 import { COORDINATOR } from './tokens';
 
@@ -40,11 +41,13 @@ export class SystemController {
   }
 
   @Put('settings')
+  @ApiBody({ type: UpdateSettingsDto })
   async putSettings(@Body() body: unknown) {
     return { settings: await this.c.settings.update(body) };
   }
 
   @Patch('settings')
+  @ApiBody({ type: UpdateSettingsDto })
   async patchSettings(@Body() body: unknown) {
     return { settings: await this.c.settings.update(body) };
   }

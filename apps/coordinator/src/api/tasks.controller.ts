@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { CreateTaskDto, UpdateTaskDto } from '@ccs/core';
 import type { Coordinator } from '../coordinator';
 import { queryInt } from './query';
 import { COORDINATOR } from './tokens';
@@ -10,6 +11,8 @@ export class TasksController {
   constructor(@Inject(COORDINATOR) private readonly c: Coordinator) {}
 
   @Get()
+  @ApiOperation({ summary: 'List tasks (optionally of one job), with run totals and next fire time' })
+  @ApiQuery({ name: 'job_id', required: false, description: 'Only tasks of this job (id or unique prefix)' })
   list(@Query('job_id') jobId?: string) {
     const job = jobId ? this.c.context.store.jobs.resolve(jobId) : null;
     const tasks = this.c.tasks.list(job ? { job_id: job.id } : {});
@@ -17,6 +20,8 @@ export class TasksController {
   }
 
   @Post()
+  @ApiOperation({ summary: 'Create a task (tasks may exist without a job)' })
+  @ApiBody({ type: CreateTaskDto })
   async create(@Body() body: unknown) {
     return { task: await this.c.tasks.create(body) };
   }
@@ -27,6 +32,8 @@ export class TasksController {
   }
 
   @Put(':id')
+  @ApiOperation({ summary: 'Update a task; nested schedule/retry/notifications merge field by field' })
+  @ApiBody({ type: UpdateTaskDto })
   async update(@Param('id') id: string, @Body() body: unknown) {
     return { task: await this.c.tasks.update(id, body) };
   }
@@ -38,6 +45,7 @@ export class TasksController {
   }
 
   @Post(':id/run')
+  @ApiOperation({ summary: 'Run the task now; 202 with the new run id' })
   @HttpCode(202)
   async run(@Param('id') id: string) {
     const run = await this.c.tasks.runNow(id);
@@ -55,12 +63,16 @@ export class TasksController {
   }
 
   @Get(':id/occurrences')
+  @ApiOperation({ summary: 'What became of each due schedule slot: a run, or why not (newest first)' })
+  @ApiQuery({ name: 'limit', required: false, type: Number })
   occurrences(@Param('id') id: string, @Query('limit') limit?: string) {
     const occurrences = this.c.tasks.occurrences(id, queryInt(limit, 'limit', 100, 1, 10_000));
     return { occurrences, count: occurrences.length };
   }
 
   @Get(':id/schedule/preview')
+  @ApiOperation({ summary: 'The next N fire times in the task zone and UTC' })
+  @ApiQuery({ name: 'count', required: false, type: Number, description: '1–100, default 5' })
   preview(@Param('id') id: string, @Query('count') count?: string) {
     const task = this.c.context.store.tasks.resolve(id);
     return { task_id: task.id, fire_times: this.c.tasks.preview(id, queryInt(count, 'count', 5, 1, 100)) };
