@@ -12,6 +12,7 @@ import { RunsController } from './runs.controller';
 import { SystemController } from './system.controller';
 import { TasksController } from './tasks.controller';
 import { UiController } from './ui.controller';
+import { registerDashboard, resolveDashboardDir } from './dashboard';
 import { API_OPTIONS, COORDINATOR } from './tokens';
 
 export interface ApiServerOptions {
@@ -25,8 +26,13 @@ export interface ApiServerOptions {
   publicUrl: string;
   /** Filled in by createApiServer: every route the server answers (for the index). */
   routes: () => { method: string; url: string }[];
-  /** Directory of the built dashboard (static export), when there is one. */
+  /**
+   * Directory of the built dashboard (static export, `web/out`). Omitted = `<repo>/web/out` when it is built;
+   * null = no dashboard (`GET /` answers the JSON index). Filled in by createApiServer with the directory served.
+   */
   dashboard?: string | null;
+  /** Chromium used by `/api/ui/screenshot` and `/api/ui/analysis`. Default `/usr/bin/chromium`. */
+  chromiumPath?: string | null;
 }
 
 export const API_CONTROLLERS = [
@@ -89,7 +95,12 @@ export async function createApiServer(coordinator: Coordinator, input: Omit<ApiS
   assertBindAllowed({ host: input.host, token: input.apiToken });
   const routes: { method: string; url: string }[] = [];
   const displayHost = input.host === '0.0.0.0' || input.host === '::' ? '127.0.0.1' : input.host;
-  const options: ApiServerOptions = { ...input, publicUrl: `http://${displayHost}:${input.port}`, routes: () => routes };
+  const options: ApiServerOptions = {
+    ...input,
+    dashboard: resolveDashboardDir(input.dashboard),
+    publicUrl: `http://${displayHost}:${input.port}`,
+    routes: () => routes,
+  };
   const adapter = new FastifyAdapter(createFastifyAdapterOptions(input.limits));
   adapter.getInstance().addHook('onRoute', (r) => {
     for (const m of [r.method].flat()) if (m !== 'HEAD') routes.push({ method: m, url: r.url });
@@ -107,6 +118,7 @@ export async function createApiServer(coordinator: Coordinator, input: Omit<ApiS
     },
     bodyLimitBytes: input.limits?.bodyLimitBytes,
   });
+  if (options.dashboard) await registerDashboard(app, options.dashboard);
   try {
     await app.listen(input.port, input.host);
   } catch (err) {
@@ -114,6 +126,7 @@ export async function createApiServer(coordinator: Coordinator, input: Omit<ApiS
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new Error(
         `Port ${input.port} on ${input.host} is already in use. Stop the other process (see PORTS.md: \`lsof -i :${input.port}\`) or choose another port.`,
+        { cause: err },
       );
     }
     throw err;

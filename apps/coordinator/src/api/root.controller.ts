@@ -1,11 +1,16 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { PRODUCT_NAME, VERSION } from '@ccs/core';
 import type { Coordinator } from '../coordinator';
 import { API_OPTIONS, COORDINATOR } from './tokens';
 import type { ApiServerOptions } from './api-server';
+import { sendDashboardIndex } from './dashboard';
 
-/** `GET /`: a self-describing index of the API (the dashboard replaces it once it is built and served). */
+/**
+ * `GET /api`: a self-describing index of the API. `GET /`: the web dashboard when it is built and served, else the
+ * same index (so a fresh checkout without `make web` still answers something useful).
+ */
 @ApiExcludeController()
 @Controller()
 export class RootController {
@@ -15,6 +20,12 @@ export class RootController {
   ) {}
 
   @Get()
+  async root(@Res() reply: FastifyReply): Promise<void> {
+    if (this.options.dashboard) return sendDashboardIndex(reply, this.options.dashboard);
+    await reply.send(this.index());
+  }
+
+  @Get('api')
   index() {
     const base = this.options.publicUrl;
     return {
@@ -22,6 +33,7 @@ export class RootController {
       version: VERSION,
       mode: this.c.state.health().mode,
       base_url: base,
+      dashboard: this.options.dashboard ? `${base}/` : null,
       openapi: `${base}/api/openapi.json`,
       docs: `${base}/api/docs`,
       endpoints: this.options.routes().map((r) => `${r.method} ${r.url}`),
