@@ -1,7 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { IamActions, ProcessName } from './iam-actions';
-import { buildProcessPolicy, type StackArns } from './process-policy';
+import { buildProcessPolicy, grantableActions, type StackArns, UnmappedActionError } from './process-policy';
 
 /** The stack's ARNs as Pulumi inputs; resolved before the policies are built. */
 export type StackArnInputs = { [K in keyof StackArns]: pulumi.Input<StackArns[K]> };
@@ -40,6 +40,12 @@ export class Iam extends pulumi.ComponentResource {
 
   constructor(name: string, args: IamArgs, opts?: pulumi.ComponentResourceOptions) {
     super('ccs:infra:Iam', name, {}, opts);
+    // Fail while the program runs, not later inside an apply: an unscoped action is a mistake in iam-actions.json.
+    for (const process of ['daemon', 'node'] as const) {
+      const known = new Set(grantableActions(process));
+      const unmapped = args.actions[process].filter((action) => !known.has(action));
+      if (unmapped.length > 0) throw new UnmappedActionError(process, unmapped);
+    }
     const arns = pulumi.output(args.arns) as pulumi.Output<StackArns>;
     this.daemon = this.identity(name, 'daemon', args, arns);
     this.node = this.identity(name, 'node', args, arns);

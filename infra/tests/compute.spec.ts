@@ -2,6 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { Compute } from '../src/compute.component';
 import { IAM_ACTIONS } from '../src/iam-actions';
 import { Iam } from '../src/iam.component';
+import { UnmappedActionError } from '../src/process-policy';
 import type { ComputeConfig } from '../src/stack-config';
 import { calls, jsonInput, named, ofType, recorded, settle, useMocks } from './pulumi-mocks';
 
@@ -63,6 +64,29 @@ function compute(name: string, config: Partial<ComputeConfig>): Compute {
     logBucketName: 'ccs-logs-x',
   });
 }
+
+describe('Iam', () => {
+  it('refuses, at construction, an iam-actions.json action it cannot scope to the stack', () => {
+    useMocks();
+    const arns = {
+      partition: 'aws',
+      region: 'eu-central-1',
+      accountId: '123456789012',
+      prefix: 'bad',
+      commandTopicArn: TOPIC,
+      controlBusArn: BUS,
+      nodeQueueArn: 'q',
+      nodeDlqArn: 'q',
+      serverQueueArn: 'q',
+      serverDlqArn: 'q',
+      logBucketArn: 'b',
+      nodeSecretArns: [],
+    };
+    const actions = { daemon: IAM_ACTIONS.daemon, node: [...IAM_ACTIONS.node, 'iam:PassRole'] };
+    expect(() => new Iam('bad-iam', { prefix: 'bad', actions, arns })).toThrow(UnmappedActionError);
+    expect(() => new Iam('bad-iam', { prefix: 'bad', actions, arns })).toThrow(/iam:PassRole.*node/);
+  });
+});
 
 describe('Compute variants', () => {
   beforeAll(async () => {
