@@ -5,13 +5,8 @@ import { openDataStore, RunLogFiles, DataStore } from '@ccs/storage';
 import { systemClock } from '@ccs/shared';
 import { FileLogStore, InMemoryTransport } from '@ccs/transport';
 import { fakeClaudeEnv, fakeClaudePath, isProcessAlive, makeTempDir, readFakeClaudeRecords, removeTempDir, waitFor } from '@ccs/testing';
-import { EventHub } from '../../apps/coordinator/src/events/event-hub';
-import { RunService } from '../../apps/coordinator/src/runs/run.service';
-import { JobRunner } from '../../apps/coordinator/src/jobs/job-runner.service';
-import { RunExecutor } from '../../apps/node/src/execution/run-executor';
-import { NodeWorker } from '../../apps/node/src/execution/node-worker';
-import { MockProcessRunner } from '../../apps/node/src/execution/mock-process.runner';
-import { ChildProcessRunner } from '../../apps/node/src/process/child-process.runner';
+import { EventHub, JobRunner, RunService } from '@ccs/coordinator';
+import { ChildProcessRunner, MockProcessRunner, NodeWorker, RunExecutor } from '@ccs/node';
 
 /**
  * Coordinator services and an in-process node over the in-memory transport and a real data directory — the gui
@@ -159,5 +154,44 @@ describe('local run flow (coordinator + node over the in-memory transport)', () 
     expect(statuses).toEqual(['in_progress', 'completed']);
     const prompts = readFakeClaudeRecords(recordDir()).map((r) => r.prompt);
     expect(prompts).toEqual(['first', `second ${marker}`, `second ${marker}`, 'third']);
+  });
+
+  it('stopping a job kills its running process and marks the job cancelled', async () => {
+    await setup({ mode: 'hang' });
+    const job = normalizeJob({ name: 'stoppable', working_directory: { path: path.join(dir, 'work') } });
+    const a = await task({ name: 'a', job_id: job.id, prompt: 'hang here' });
+    await store.jobs.put({ ...job, task_order: [a.id] });
+    const { run } = await jobs.start(job.id);
+    await waitFor(() => store.runs.get(run.id)!.status === 'running');
+    const rec = await waitFor(() => readFakeClaudeRecords(recordDir())[0]);
+    const stopped = await jobs.stop(job.id);
+    expect(stopped.status).toBe('cancelled');
+    await waitFor(() => store.runs.get(run.id)!.status === 'cancelled');
+    expect(isProcessAlive(rec.pid)).toBe(false);
+    expect(jobs.isRunning(job.id)).toBe(false);
+  });
+
+  it('runs at most max_concurrent_tasks at once, the rest wait in order; a new limit applies at once', async () => {
+    await setup({ mode: 'slow', delayMs: 150 });
+    worker.setCapacity(1);
+    const t = await task();
+    const started: string[] = [];
+    let maxRunning = 0;
+    hub.subscribe((e) => {
+      if (e.type !== 'run.updated') return;
+      const running = store.runs.list().filter((r) => r.status === 'running').length;
+      maxRunning = Math.max(maxRunning, running);
+      const r = e.data as { id: string; status: string };
+      if (r.status === 'running' && !started.includes(r.id)) started.push(r.id);
+    });
+    const created = [];
+    for (let i = 0; i < 3; i++) created.push(await runs.start(t, { trigger: 'manual' }));
+    await waitFor(() => started.length === 1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(store.runs.list().filter((r) => r.status === 'running')).toHaveLength(1);
+    worker.setCapacity(3);
+    await waitFor(() => created.every((r) => store.runs.get(r.id)!.status === 'success'), { timeoutMs: 20_000 });
+    expect(started[0]).toBe(created[0]!.id);
+    expect(maxRunning).toBeGreaterThanOrEqual(2);
   });
 });

@@ -11,6 +11,7 @@ import { TasksService } from './app/tasks.service';
 import { EventHub } from './events/event-hub';
 import { JobRunner } from './jobs/job-runner.service';
 import { NodeRegistry } from './nodes/node-registry.service';
+import { RetentionService } from './retention/retention.service';
 import { RunService } from './runs/run.service';
 import type { FileWatcher } from './scheduler/file-watcher.port';
 import { SchedulerService } from './scheduler/scheduler.service';
@@ -31,6 +32,8 @@ export interface CoordinatorDeps {
   executionOverrides?: Partial<ExecutionSettings>;
   /** A node silent for this long is lost and its runs fail with `node_lost` (retried per task policy). */
   nodeTimeoutMs: number;
+  /** Age-based log pruning where logs are local files (gui); cloud logs expire by the bucket's lifecycle rule. */
+  pruneLogsByAge?: (days: number, now: Date) => Promise<number>;
 }
 
 /**
@@ -50,6 +53,7 @@ export class Coordinator {
   readonly settings: SettingsService;
   readonly state: StateService;
   readonly nodes: NodeRegistry;
+  readonly retention: RetentionService;
   private stopping: Promise<void> | null = null;
 
   constructor(private readonly deps: CoordinatorDeps) {
@@ -68,6 +72,7 @@ export class Coordinator {
     this.settings = new SettingsService(this.context);
     this.state = new StateService(this.context, deps.info);
     this.nodes = new NodeRegistry(store, this.runs, this.hub, clock, { nodeTimeoutMs: deps.nodeTimeoutMs });
+    this.retention = new RetentionService(store, deps.logs, this.hub, clock, { pruneLogsByAge: deps.pruneLogsByAge });
   }
 
   /**
@@ -80,6 +85,7 @@ export class Coordinator {
     if (failedRuns || failedJobs) log.warn(`reconciled after restart: ${failedRuns} run(s), ${failedJobs} job(s) marked failed`);
     await this.deps.events.start((e) => this.runs.handleEvent(e));
     this.nodes.start();
+    this.retention.start();
     await this.scheduler.start();
   }
 
@@ -88,6 +94,7 @@ export class Coordinator {
     this.stopping ??= (async () => {
       await this.scheduler.stop();
       this.nodes.stop();
+      this.retention.stop();
       this.runs.close();
       this.jobRunner.close();
       await this.deps.events.stop();

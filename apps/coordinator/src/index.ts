@@ -9,3 +9,4 @@ export * from './scheduler/file-watcher.port';
 export * from './scheduler/chokidar.file-watcher';
 export * from './app/state.service';
 export * from './nodes/node-registry.service';
+export * from './retention/retention.service';

@@ -98,6 +98,11 @@ export class InMemoryTransport {
         this.schedulePump();
         return Promise.resolve();
       },
+      setConcurrency: (concurrency) => {
+        if (!consumer) return;
+        consumer.concurrency = Math.max(1, concurrency);
+        this.schedulePump();
+      },
       stop: () => {
         if (!consumer) return Promise.resolve();
         stopping ??= (async () => {

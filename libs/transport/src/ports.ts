@@ -24,6 +24,8 @@ export interface CommandSource {
   start(nodeId: string, handler: MessageHandler<CommandEnvelope>, options: { concurrency: number }): Promise<void>;
   /** Stops taking new messages; waits for in-flight handlers. Idempotent. */
   stop(): Promise<void>;
+  /** Changes how many ExecuteRun messages may be in flight (settings.max_concurrent_tasks changed). */
+  setConcurrency(concurrency: number): void;
 }
 
 /** Nodes → coordinator. */

@@ -1,6 +1,6 @@
 import * as os from 'node:os';
 import { machineTimeZone } from '@ccs/core';
-import { DataStore, RunLogFiles, openDataStore } from '@ccs/storage';
+import { DataStore, RunLogFiles, openDataStore, selectLogFilesToPrune } from '@ccs/storage';
 import { Clock, getLogger, systemClock } from '@ccs/shared';
 import { FileLogStore, InMemoryTransport } from '@ccs/transport';
 import { ApiServer, ChokidarFileWatcher, Coordinator, createApiServer } from '@ccs/coordinator';
@@ -62,6 +62,13 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
     expandPath: (p) => expandPath(p, expansion),
     executionOverrides: o.mockMode ? { mock_mode: true } : {},
     nodeTimeoutMs: 3 * LOCAL_HEARTBEAT_MS,
+    pruneLogsByAge: async (days, now) => {
+      const files = RunLogFiles.forDataDir(store.dataDir);
+      const active = new Set(store.runs.list().filter((r) => r.status === 'running' || r.status === 'upcoming').map((r) => r.id));
+      let n = 0;
+      for (const f of selectLogFilesToPrune(await files.list(), days, now, active)) n += await files.delete(f.runId, [f.kind]);
+      return n;
+    },
   });
   const executor = createRunExecutor({
     nodeId: 'local',
@@ -88,6 +95,7 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
     executor,
     clock,
   );
+  coordinator.settings.onChange((s) => worker.setCapacity(s.max_concurrent_tasks));
   let api: ApiServer | null = null;
   try {
     await coordinator.start();

@@ -40,6 +40,12 @@ export class NodeWorker {
     private readonly clock: Clock,
   ) {}
 
+  /** Runs at most `capacity` at once from now on (waiting runs start as slots free up, in order). */
+  setCapacity(capacity: number): void {
+    this.options.capacity = Math.max(1, capacity);
+    this.commands.setConcurrency(this.options.capacity);
+  }
+
   get runningRunIds(): string[] {
     return [...this.running.keys()];
   }
