@@ -80,6 +80,9 @@ export const control_bus_arn = messaging.controlBus.arn;
 export const server_queue_url = messaging.serverQueue.url;
 export const node_queue_url = messaging.nodeQueue.url;
 export const log_bucket_name = logs.bucket.bucket;
+/** Where the processes dead-letter an invalid message at once (their queues' own DLQs). */
+export const node_dlq_url = messaging.nodeDlq.url;
+export const server_dlq_url = messaging.serverDlq.url;
 /** Nodes name their control queues `<queue_prefix>-node-<nodeId>`; the node role may only manage those. */
 export const queue_prefix = config.prefix;
 export const daemon_role_arn = iam.daemon.role.arn;

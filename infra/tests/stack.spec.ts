@@ -23,6 +23,10 @@ describe('the stack (default config: no compute)', () => {
     expect(await valueOf(stack.server_queue_url)).toBe(`https://sqs.${REGION}.amazonaws.com/${ACCOUNT_ID}/ccs-server`);
     expect(await valueOf(stack.node_queue_url)).toBe(`https://sqs.${REGION}.amazonaws.com/${ACCOUNT_ID}/ccs-nodes`);
     expect(await valueOf(stack.log_bucket_name)).toBe('ccs-logs-0123abcd');
+    expect(await valueOf(stack.node_dlq_url)).toBe(`https://sqs.${REGION}.amazonaws.com/${ACCOUNT_ID}/ccs-nodes-dlq`);
+    expect(await valueOf(stack.server_dlq_url)).toBe(
+      `https://sqs.${REGION}.amazonaws.com/${ACCOUNT_ID}/ccs-server-dlq`,
+    );
     expect(stack.queue_prefix).toBe('ccs');
   });
 
