@@ -1,0 +1,2 @@
+/** jest-dom's matchers (toBeInTheDocument, toHaveAttribute, …) for every test. */
+import '@testing-library/jest-dom';
