@@ -6,7 +6,7 @@ export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED := true
 
 NODE_MODULES_STAMP := node_modules/.install-stamp
 
-.PHONY: help install build typecheck lint format format-check test test-unit security check pipeline run clean
+.PHONY: help install build typecheck lint format format-check test test-unit security check pipeline run clean web web-test chromium
 .PHONY: infra-test infra-build infra-preview infra-up infra-cli
 
 help: ## Show the targets
@@ -17,6 +17,28 @@ $(NODE_MODULES_STAMP): package.json package-lock.json
 	@touch $@
 
 install: $(NODE_MODULES_STAMP) ## Install dependencies (npm ci) when the lockfile changed
+
+WEB_STAMP := web/node_modules/.install-stamp
+WEB_SOURCES := $(shell find web/app web/src libs/core/src -type f 2>/dev/null) web/next.config.ts web/tsconfig.json
+
+$(WEB_STAMP): web/package.json web/package-lock.json
+	npm ci --prefix web --no-audit --no-fund
+	@touch $@
+
+# The dashboard is a static export; the coordinator serves web/out at / (gui and daemon).
+web/out/index.html: $(WEB_STAMP) $(WEB_SOURCES)
+	cd web && npx next build
+
+web: web/out/index.html ## Build the web dashboard (Next.js static export in web/out) when its sources changed
+
+web-test: $(WEB_STAMP) ## Dashboard component and unit tests (jest + jsdom, in web/)
+	cd web && npx jest
+
+chromium: ## Headless Chromium for the browser tests and /api/ui/screenshot (Debian package, needs root)
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  command -v apt-get >/dev/null || { echo "Install Chromium at /usr/bin/chromium (Debian/Ubuntu: apt-get install chromium)"; exit 1; }; \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	fi
 
 build: install ## Compile TypeScript to dist/
 	npm run build --silent
@@ -33,7 +55,7 @@ format: install ## Format the code with Prettier
 format-check: install
 	npx prettier --check .
 
-test: build typecheck infra-test ## Run every test (installs what it needs)
+test: build typecheck infra-test web web-test chromium ## Run every test (installs what it needs)
 	npx jest --maxWorkers=2
 
 test-unit: install ## Unit tests only (fast)
@@ -57,7 +79,7 @@ check: lint typecheck test security ## Everything CI could ask for
 
 pipeline: format check ## Format, then all checks
 
-run: build ## Start the local all-in-one product (gui mode on 127.0.0.1:5679)
+run: build web ## Start the local all-in-one product (gui mode on 127.0.0.1:5679, dashboard at /)
 	./bin/claude-code-scheduler gui -v
 
 clean:
