@@ -117,4 +117,17 @@ describe('REST API (local runtime)', () => {
     expect(copy.json.job.id).not.toBe(job.json.job.id);
     expect(copy.json.tasks).toHaveLength(1);
   });
+
+  it('serves hot lists pre-encoded with an ETag, answers 304 to pollers, and invalidates on writes', async () => {
+    const first = await fetch(`${base}/api/tasks`);
+    const etag = first.headers.get('etag');
+    expect(etag).toBeTruthy();
+    const again = await fetch(`${base}/api/tasks`, { headers: { 'if-none-match': etag! } });
+    expect(again.status).toBe(304);
+    await api('POST', '/api/tasks', { name: 'cache-buster', prompt: 'p' });
+    const changed = await fetch(`${base}/api/tasks`, { headers: { 'if-none-match': etag! } });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('etag')).not.toBe(etag);
+    expect(((await changed.json()) as { tasks: { name: string }[] }).tasks.some((t) => t.name === 'cache-buster')).toBe(true);
+  });
 });

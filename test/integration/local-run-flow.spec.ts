@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Task, normalizeJob, normalizeTask } from '@ccs/core';
+import { Run, Task, normalizeJob, normalizeTask } from '@ccs/core';
 import { openDataStore, RunLogFiles, DataStore } from '@ccs/storage';
 import { systemClock } from '@ccs/shared';
 import { FileLogStore, InMemoryTransport } from '@ccs/transport';
@@ -184,7 +184,7 @@ describe('local run flow (coordinator + node over the in-memory transport)', () 
       const r = e.data as { id: string; status: string };
       if (r.status === 'running' && !started.includes(r.id)) started.push(r.id);
     });
-    const created = [];
+    const created: Run[] = [];
     for (let i = 0; i < 3; i++) created.push(await runs.start(t, { trigger: 'manual' }));
     await waitFor(() => started.length === 1);
     await new Promise((r) => setTimeout(r, 200));

@@ -14,6 +14,7 @@ import { TasksController } from './tasks.controller';
 import { UiController } from './ui.controller';
 import { registerDashboard, resolveDashboardDir } from './dashboard';
 import { API_OPTIONS, COORDINATOR } from './tokens';
+import { ResponseCache } from './response-cache';
 
 export interface ApiServerOptions {
   host: string;
@@ -55,6 +56,7 @@ export class ApiModule {
       providers: [
         { provide: COORDINATOR, useValue: coordinator },
         { provide: API_OPTIONS, useValue: options },
+        { provide: ResponseCache, useFactory: () => new ResponseCache(coordinator.hub) },
       ],
     };
   }

@@ -1,4 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ResponseCache } from './response-cache';
 import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CreateJobDto, ImportJobDto, TaskOrderDto, UpdateJobDto } from '@ccs/core';
 import type { Coordinator } from '../coordinator';
@@ -8,12 +10,17 @@ import { COORDINATOR } from './tokens';
 @ApiTags('jobs')
 @Controller('api/jobs')
 export class JobsController {
-  constructor(@Inject(COORDINATOR) private readonly c: Coordinator) {}
+  constructor(
+    @Inject(COORDINATOR) private readonly c: Coordinator,
+    private readonly cache: ResponseCache,
+  ) {}
 
   @Get()
-  list() {
-    const jobs = this.c.jobs.list();
-    return { jobs, count: jobs.length };
+  list(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.cache.send(req, reply, () => {
+      const jobs = this.c.jobs.list();
+      return { jobs, count: jobs.length };
+    });
   }
 
   @Post()

@@ -1,4 +1,6 @@
-import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { ResponseCache } from './response-cache';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { isTerminalRunStatus } from '@ccs/core';
@@ -9,7 +11,10 @@ import { COORDINATOR } from './tokens';
 @ApiTags('runs')
 @Controller('api/runs')
 export class RunsController {
-  constructor(@Inject(COORDINATOR) private readonly c: Coordinator) {}
+  constructor(
+    @Inject(COORDINATOR) private readonly c: Coordinator,
+    private readonly cache: ResponseCache,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Run history, newest first; filters and cursor paging' })
@@ -18,8 +23,8 @@ export class RunsController {
   @ApiQuery({ name: 'status', required: false, enum: ['upcoming', 'running', 'success', 'failed', 'cancelled'] })
   @ApiQuery({ name: 'limit', required: false, type: Number })
   @ApiQuery({ name: 'cursor', required: false })
-  list(@Query() query: Record<string, unknown>) {
-    return this.c.runsApi.list(query);
+  list(@Query() query: Record<string, unknown>, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.cache.send(req, reply, () => this.c.runsApi.list(query));
   }
 
   @Get(':id')

@@ -1,4 +1,6 @@
-import { Body, Controller, Get, Inject, Put, Patch } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Put, Patch, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ResponseCache } from './response-cache';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import { UpdateSettingsDto } from '@ccs/core';
 import type { Coordinator } from '../coordinator';
@@ -7,7 +9,10 @@ import { COORDINATOR } from './tokens';
 @ApiTags('state')
 @Controller('api')
 export class SystemController {
-  constructor(@Inject(COORDINATOR) private readonly c: Coordinator) {}
+  constructor(
+    @Inject(COORDINATOR) private readonly c: Coordinator,
+    private readonly cache: ResponseCache,
+  ) {}
 
   @Get('health')
   health() {
@@ -15,8 +20,8 @@ export class SystemController {
   }
 
   @Get('state')
-  state() {
-    return this.c.state.state();
+  state(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.cache.send(req, reply, () => this.c.state.state());
   }
 
   @Get('scheduler')

@@ -1,4 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ResponseCache } from './response-cache';
 import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CreateTaskDto, UpdateTaskDto } from '@ccs/core';
 import type { Coordinator } from '../coordinator';
@@ -8,15 +10,20 @@ import { COORDINATOR } from './tokens';
 @ApiTags('tasks')
 @Controller('api/tasks')
 export class TasksController {
-  constructor(@Inject(COORDINATOR) private readonly c: Coordinator) {}
+  constructor(
+    @Inject(COORDINATOR) private readonly c: Coordinator,
+    private readonly cache: ResponseCache,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'List tasks (optionally of one job), with run totals and next fire time' })
   @ApiQuery({ name: 'job_id', required: false, description: 'Only tasks of this job (id or unique prefix)' })
-  list(@Query('job_id') jobId?: string) {
-    const job = jobId ? this.c.context.store.jobs.resolve(jobId) : null;
-    const tasks = this.c.tasks.list(job ? { job_id: job.id } : {});
-    return { tasks, count: tasks.length };
+  list(@Query('job_id') jobId: string | undefined, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.cache.send(req, reply, () => {
+      const job = jobId ? this.c.context.store.jobs.resolve(jobId) : null;
+      const tasks = this.c.tasks.list(job ? { job_id: job.id } : {});
+      return { tasks, count: tasks.length };
+    });
   }
 
   @Post()
