@@ -4,6 +4,7 @@ import { setupLogging } from '@ccs/shared';
 import { DataDirLockedError } from '@ccs/storage';
 import { reportError } from './cli-error.reporter';
 import { NotBuiltError } from './cli.errors';
+import { ApiRequestError, ApiUnreachableError } from './client/api-client.errors';
 
 function capture(err: unknown): { code: number; text: string } {
   let text = '';
@@ -42,6 +43,14 @@ describe('reportError', () => {
       code: 2,
       text: 'Error: Invalid run id "../x"\n',
     });
+  });
+
+  it('errors that carry their own exit code keep it (cli: 3 when the API cannot be reached)', () => {
+    expect(capture(new ApiUnreachableError('cannot connect to the scheduler API: GET http://127.0.0.1:9/api/jobs'))).toEqual({
+      code: 3,
+      text: 'Error: cannot connect to the scheduler API: GET http://127.0.0.1:9/api/jobs\n',
+    });
+    expect(capture(new ApiRequestError('Invalid request body\n  - name: must not be empty', 400, 'VALIDATION_FAILED')).code).toBe(1);
   });
 
   it('adds the stack at -vv only', () => {

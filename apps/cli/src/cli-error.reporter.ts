@@ -1,7 +1,7 @@
 import { CommanderError } from 'commander';
 import { DomainError, ValidationError } from '@ccs/core';
 import { isLevelEnabled } from '@ccs/shared';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './cli.errors';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, ExitCodeError } from './cli.errors';
 
 export interface ErrorSink {
   write(text: string): void;
@@ -19,6 +19,7 @@ export function reportError(err: unknown, stderr: ErrorSink = process.stderr): n
   const error = err instanceof Error ? err : new Error(String(err));
   stderr.write(`Error: ${error.message}\n`);
   if (isLevelEnabled('DEBUG') && error.stack) stderr.write(`${error.stack}\n`);
+  if (error instanceof ExitCodeError) return error.exitCode;
   if (error instanceof ValidationError) return EXIT_USAGE;
   if (error instanceof DomainError) return EXIT_FAILURE;
   return EXIT_FAILURE;

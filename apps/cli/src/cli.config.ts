@@ -16,10 +16,29 @@ export interface CliConfig {
    * (the same lookup a node does before it starts Claude).
    */
   processEnv: Readonly<Record<string, string | undefined>>;
+  /** `CLAUDE_SCHEDULER_API_URL`: where `cli …` finds the scheduler's REST API (the `--api-url` flag wins). */
+  apiUrlEnv: string | undefined;
+  /** `CLAUDE_SCHEDULER_API_TOKEN`: the bearer token `cli …` sends (the `--api-token` flag wins). */
+  apiTokenEnv: string | undefined;
 }
+
+export const API_URL_ENV = 'CLAUDE_SCHEDULER_API_URL';
+export const API_TOKEN_ENV = 'CLAUDE_SCHEDULER_API_TOKEN';
 
 export const CLI_CONFIG = Symbol('CLI_CONFIG');
 
 export function loadCliConfig(env: NodeJS.ProcessEnv = process.env, home: string = os.homedir()): CliConfig {
-  return { dataDirEnv: env[DATA_DIR_ENV], home, hostName: os.hostname(), processEnv: { ...env } };
+  return {
+    dataDirEnv: env[DATA_DIR_ENV],
+    home,
+    hostName: os.hostname(),
+    processEnv: { ...env },
+    apiUrlEnv: nonEmpty(env[API_URL_ENV]),
+    apiTokenEnv: nonEmpty(env[API_TOKEN_ENV]),
+  };
+}
+
+/** An empty variable (`export X=`) counts as unset, so it never becomes an empty URL or token. */
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
 }

@@ -4,7 +4,11 @@ import { CompletionCommand } from './commands/completion.command';
 import { DEBUG_SUBCOMMANDS, DebugCommand } from './commands/debug/debug.command';
 import { ImportLegacyCommand } from './commands/import-legacy.command';
 import { GuiCommand } from './commands/gui.command';
-import { CliClientCommand, DaemonCommand, NodeCommand } from './commands/mode-placeholders.command';
+import { DaemonCommand, NodeCommand } from './commands/mode-placeholders.command';
+import { CLI_CLIENT_COMMANDS } from './commands/cli/cli.command';
+import { ApiCommandDeps } from './commands/cli/api-command.base';
+import { ApiClientFactory } from './client/api-client.factory';
+import { ConfirmPrompt } from './client/confirm.prompt';
 import { CcsRootCommand } from './commands/root.command';
 import { DataDirectoryService } from './debug/data-directory.service';
 import { DebugInspector } from './debug/debug-inspector.service';
@@ -28,7 +32,10 @@ import { CliOutput } from './output/cli-output';
     GuiCommand,
     DaemonCommand,
     NodeCommand,
-    CliClientCommand,
+    ApiClientFactory,
+    ConfirmPrompt,
+    ApiCommandDeps,
+    ...CLI_CLIENT_COMMANDS,
     DebugCommand,
     ...DEBUG_SUBCOMMANDS,
     ImportLegacyCommand,

@@ -49,7 +49,7 @@ beforeAll(async () => {
       guiBadPort: { args: ['gui', '--restport', 'abc'] },
       daemon: { args: ['daemon'] },
       node: { args: ['node', '--node-id', 'n1'] },
-      cli: { args: ['cli', 'jobs', 'list'] },
+      cli: { args: ['cli'] },
       bash: { args: ['completion', 'bash'] },
       zsh: { args: ['completion', 'zsh'] },
       fish: { args: ['completion', 'fish'] },
@@ -120,11 +120,19 @@ describe('modes that are not built yet fail honestly', () => {
   it.each([
     ['daemon', 'daemon mode is not built yet (tracked in issue #6)'],
     ['node', 'node mode is not built yet (tracked in issue #6)'],
-    ['cli', 'cli mode is not built yet (tracked in issue #5)'],
   ])('%s exits 1 with the issue to follow', (key, message) => {
     expect(r[key].code).toBe(1);
     expect(r[key].stderr).toContain(message);
     expect(r[key].stdout).toBe('');
+  });
+
+  it('`cli` is built: without a subcommand it prints its help (its groups and --api-url), not a placeholder', () => {
+    expect(r.cli.code).toBe(0);
+    expect(r.cli.stderr).toBe('');
+    const names = rows(r.cli.stdout).map((l) => l.split(' ')[1]);
+    expect(names).toEqual(expect.arrayContaining(['tasks', 'runs', 'profiles', 'jobs', 'nodes', 'state', 'health', 'scheduler', 'stats']));
+    expect(r.cli.stdout).toContain('--api-url <url>');
+    expect(r.cli.stdout).not.toContain('not built yet');
   });
 
   it('their help shows the options they will take', () => {

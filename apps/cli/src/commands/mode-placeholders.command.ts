@@ -53,19 +53,3 @@ export class NodeCommand extends NotBuiltMode {
     return value;
   }
 }
-
-@Command({
-  name: 'cli',
-  description: 'talk to a running gui or daemon over HTTP (jobs, tasks, runs, profiles) [not built yet]',
-  allowUnknownOptions: true,
-  allowExcessArgs: true,
-})
-export class CliClientCommand extends NotBuiltMode {
-  protected readonly mode = 'cli';
-  protected readonly issue = 5;
-
-  @Option({ flags: '--api-url <url>', description: 'API base URL (default: http://127.0.0.1:5679)' })
-  parseApiUrl(value: string): string {
-    return value;
-  }
-}
