@@ -48,6 +48,8 @@ export class RunService {
   private readonly terminalWaiters = new Map<string, Set<(run: Run) => void>>();
   private readonly retryTimers = new Map<string, TimerHandle>();
   private readonly outputSeq = new Map<string, number>();
+  private redispatchTimer: TimerHandle | null = null;
+  private redispatchDelayMs = 1000;
 
   constructor(
     private readonly store: DataStore,
@@ -119,9 +121,44 @@ export class RunService {
         ),
       );
     } catch (err) {
-      log.error(`dispatch of run ${run.id} failed:`, err);
-      await this.finishLocally(run.id, 'failed', `dispatch failed: ${err instanceof Error ? err.message : String(err)}`);
+      // The persisted `upcoming` run without `dispatched_at` is the outbox entry: it is sent again until the
+      // transport takes it, so a command accepted by the API is never lost while SNS/SQS are unavailable.
+      log.warn(`dispatch of run ${run.id} failed, will retry:`, err instanceof Error ? err.message : err);
+      this.scheduleRedispatch();
+      return;
     }
+    this.redispatchDelayMs = 1000;
+    const current = this.store.runs.get(run.id);
+    if (current && current.status === 'upcoming' && !current.dispatched_at) {
+      await this.store.runs.put({ ...current, dispatched_at: this.clock.now().toISOString() });
+    }
+  }
+
+  private scheduleRedispatch(): void {
+    if (this.redispatchTimer) return;
+    const delay = this.redispatchDelayMs;
+    this.redispatchDelayMs = Math.min(30_000, this.redispatchDelayMs * 2);
+    this.redispatchTimer = this.clock.setTimer(() => {
+      this.redispatchTimer = null;
+      this.redispatchPending().catch((err: unknown) => log.error('re-dispatch failed:', err));
+    }, delay);
+  }
+
+  /** Sends every `upcoming` run that no transport has accepted yet (start-up, and after publish failures). */
+  async redispatchPending(): Promise<number> {
+    let n = 0;
+    for (const run of this.store.runs.list()) {
+      if (run.status !== 'upcoming' || run.dispatched_at) continue;
+      const task = this.store.tasks.get(run.task_id);
+      if (!task) {
+        await this.finishLocally(run.id, 'failed', 'task deleted before the run was dispatched');
+        continue;
+      }
+      await this.dispatch(run, task);
+      n++;
+      if (this.redispatchTimer) break; // the transport is still down; the timer tries again later
+    }
+    return n;
   }
 
   private profile(id: string | null): Profile | null {
@@ -203,6 +240,8 @@ export class RunService {
   close(): void {
     for (const t of this.retryTimers.values()) t.cancel();
     this.retryTimers.clear();
+    this.redispatchTimer?.cancel();
+    this.redispatchTimer = null;
   }
 
   /** Applies one event from a node. Idempotent; unknown runs are logged and ignored. */

@@ -38,6 +38,8 @@ export interface Run {
   node_id: string | null;
   /** What created it: manual, schedule, startup, file_watch, job, retry, restart. */
   trigger: string | null;
+  /** When a transport accepted the run's ExecuteRun; null while it waits in the outbox. */
+  dispatched_at: string | null;
   model: string | null;
   cost_usd: number | null;
   input_tokens: number | null;
@@ -70,6 +72,7 @@ export function normalizeRun(raw: unknown, path = 'run', now = nowIso()): Run {
     status_reason: optStr(o, 'status_reason', path),
     node_id: optStr(o, 'node_id', path),
     trigger: optStr(o, 'trigger', path),
+    dispatched_at: optTimestamp(o, 'dispatched_at', path),
     model: optStr(o, 'model', path),
     cost_usd: optNum(o, 'cost_usd', path),
     input_tokens: optNum(o, 'input_tokens', path),
