@@ -2,3 +2,4 @@ export * from './temp-dir';
 export * from './fake-claude';
 export * from './aws';
 export * from './gui-process';
+export * from './fake-anthropic-api';
