@@ -4,7 +4,7 @@ import { CompletionCommand } from './commands/completion.command';
 import { DEBUG_SUBCOMMANDS, DebugCommand } from './commands/debug/debug.command';
 import { ImportLegacyCommand } from './commands/import-legacy.command';
 import { GuiCommand } from './commands/gui.command';
-import { DaemonCommand, NodeCommand } from './commands/mode-placeholders.command';
+import { DaemonCommand, NodeCommand } from './commands/cloud-modes.command';
 import { CLI_CLIENT_COMMANDS } from './commands/cli/cli.command';
 import { ApiCommandDeps } from './commands/cli/api-command.base';
 import { ApiClientFactory } from './client/api-client.factory';

@@ -116,12 +116,12 @@ describe('usage errors exit 2 with a message on stderr and nothing on stdout', (
   });
 });
 
-describe('modes that are not built yet fail honestly', () => {
+describe('modes', () => {
   it.each([
-    ['daemon', 'daemon mode is not built yet (tracked in issue #6)'],
-    ['node', 'node mode is not built yet (tracked in issue #6)'],
-  ])('%s exits 1 with the issue to follow', (key, message) => {
-    expect(r[key].code).toBe(1);
+    ['daemon', '--command-topic is required (flag or CLAUDE_DAEMON_COMMAND_TOPIC)'],
+    ['node', '--command-queue is required (flag or CLAUDE_NODE_QUEUE_URL)'],
+  ])('%s without its AWS resources is a usage error naming the flag and its variable', (key, message) => {
+    expect(r[key].code).toBe(2);
     expect(r[key].stderr).toContain(message);
     expect(r[key].stdout).toBe('');
   });
@@ -135,8 +135,9 @@ describe('modes that are not built yet fail honestly', () => {
     expect(r.cli.stdout).not.toContain('not built yet');
   });
 
-  it('their help shows the options they will take', () => {
-    expect(r.help.stdout).toMatch(/daemon \[options\][\s\S]*not built yet/);
+  it('no mode is a placeholder any more', () => {
+    expect(r.help.stdout).toMatch(/daemon \[options\]\s+cluster coordinator/);
+    expect(r.help.stdout).not.toContain('not built yet');
   });
 });
 

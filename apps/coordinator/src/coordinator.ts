@@ -34,6 +34,11 @@ export interface CoordinatorDeps {
   nodeTimeoutMs: number;
   /** Age-based log pruning where logs are local files (gui); cloud logs expire by the bucket's lifecycle rule. */
   pruneLogsByAge?: (days: number, now: Date) => Promise<number>;
+  /**
+   * Cloud mode (daemon): after a restart, runs are reconciled with the nodes instead of failed — unsent runs are
+   * re-dispatched and running ones stay running while their node keeps sending heartbeats (NodeRegistry).
+   */
+  cloud?: boolean;
 }
 
 /**
@@ -80,10 +85,14 @@ export class Coordinator {
    * start consuming node events, then start the scheduler (catch-up, startup tasks, timers, watches).
    */
   async start(): Promise<void> {
-    const failedRuns = await this.runs.reconcileAfterRestart();
+    const failedRuns = this.deps.cloud ? 0 : await this.runs.reconcileAfterRestart();
     const failedJobs = await this.jobRunner.reconcileAfterRestart();
     if (failedRuns || failedJobs) log.warn(`reconciled after restart: ${failedRuns} run(s), ${failedJobs} job(s) marked failed`);
     await this.deps.events.start((e) => this.runs.handleEvent(e));
+    if (this.deps.cloud) {
+      const sent = await this.runs.redispatchPending();
+      if (sent) log.info(`re-dispatched ${sent} run(s) a previous coordinator had not sent`);
+    }
     this.nodes.start();
     this.retention.start();
     await this.scheduler.start();

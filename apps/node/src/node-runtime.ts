@@ -22,6 +22,8 @@ export interface NodeRuntimeOptions {
   platform: NodeJS.Platform;
   /** How long a mock run takes (ms); read at each run so settings changes apply. */
   mockDurationMs: () => number;
+  /** `node --mock-mode`: every run on this node is a mock run, whatever the coordinator's settings say. */
+  forceMockMode?: boolean;
 }
 
 /**
@@ -51,5 +53,6 @@ export function createRunExecutor(o: NodeRuntimeOptions): RunExecutor {
     findClaude: (configured) =>
       findClaudeCli({ configuredPath: configured, pathEnv: baseEnv['PATH'] ?? '', homeDir: o.homeDir, isExecutable: isExecutableFile }).path,
     commitOnSuccess: async (dir, task) => (await commitOnSuccess(dir, task.name, git)).note,
+    forceMockMode: o.forceMockMode ?? false,
   });
 }

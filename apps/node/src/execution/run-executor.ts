@@ -36,6 +36,8 @@ export interface RunExecutorDeps {
   findClaude(configuredPath: string | null): string;
   /** Commits the working tree after a successful real run; returns a note for the log (or null). */
   commitOnSuccess(dir: string, task: Task): Promise<string | null>;
+  /** This node runs everything in mock mode (`node --mock-mode`). */
+  forceMockMode?: boolean;
   /** Live output batching (ms between TaskOutput events, max lines per event). */
   outputIntervalMs?: number;
   outputMaxLines?: number;
@@ -88,7 +90,8 @@ export class RunExecutor {
     onSpawn: (p: RunningProcess) => void,
     stopRequested: () => { reason: string; by: string } | null,
   ): Promise<RunOutcome> {
-    const { run, task, job, settings } = payload;
+    const { run, task, job } = payload;
+    const settings = this.deps.forceMockMode ? { ...payload.settings, mock_mode: true } : payload.settings;
     const { clock, logs } = this.deps;
     const startedAt = clock.now();
     const logQueue = new LogWriter(logs, run.id);

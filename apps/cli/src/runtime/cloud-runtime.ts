@@ -1,0 +1,212 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { machineTimeZone } from '@ccs/core';
+import { ApiServer, ChokidarFileWatcher, Coordinator, createApiServer } from '@ccs/coordinator';
+import { NodeWorker, createRunExecutor, expandPath } from '@ccs/node';
+import { openDataStore } from '@ccs/storage';
+import { getLogger, systemClock } from '@ccs/shared';
+import {
+  BufferedEventBus,
+  S3LogStore,
+  SnsCommandBus,
+  SnsEventBus,
+  SqsCommandSource,
+  SqsEventSource,
+  queueDepth,
+} from '@ccs/transport';
+import { s3ForcePathStyle } from './cloud.config';
+
+const log = getLogger('cloud');
+
+export interface AwsClientOptions {
+  region?: string;
+  profile?: string;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** SDK clients with the standard configuration chain (env credentials, profiles, instance roles, AWS_ENDPOINT_URL_*). */
+function clients(o: AwsClientOptions): { sqs: SQSClient; sns: SNSClient; s3: S3Client } {
+  const base = { ...(o.region ? { region: o.region } : {}), ...(o.profile ? { profile: o.profile } : {}) };
+  return {
+    sqs: new SQSClient(base),
+    sns: new SNSClient(base),
+    s3: new S3Client({
+      ...base,
+      forcePathStyle: s3ForcePathStyle(o.env),
+      // S3-compatible test servers store the SDK's streaming checksum framing verbatim; AWS does not need it.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    }),
+  };
+}
+
+export interface DaemonOptions extends AwsClientOptions {
+  commandTopicArn: string;
+  serverQueueUrl: string;
+  nodeQueueUrl: string | null;
+  serverDlqUrl: string | null;
+  bucket: string;
+  dataDir: string;
+  host: string;
+  port: number;
+  apiToken: string | null;
+  nodeTimeoutMs: number;
+  pollSeconds: number;
+}
+
+export interface RunningMode {
+  url?: string;
+  close(reason?: string): Promise<void>;
+}
+
+/**
+ * `daemon`: the coordinator over the AWS adapters — commands to SNS, node events from SQS, logs read from S3,
+ * the same Coordinator and API as `gui`.
+ */
+export async function startDaemon(o: DaemonOptions): Promise<RunningMode> {
+  const { sqs, sns, s3 } = clients(o);
+  const store = await openDataStore({ dataDir: o.dataDir });
+  const logs = new S3LogStore(s3, { bucket: o.bucket, spoolDir: path.join(store.dataDir, 'spool') });
+  await logs.start();
+  const events = new SqsEventSource(sqs, {
+    serverQueueUrl: o.serverQueueUrl,
+    deadLetterQueueUrl: o.serverDlqUrl ?? undefined,
+    waitTimeSeconds: o.pollSeconds,
+  });
+  const coordinator = new Coordinator({
+    store,
+    commands: new SnsCommandBus(sns, { commandTopicArn: o.commandTopicArn }),
+    events,
+    logs,
+    clock: systemClock,
+    watcher: new ChokidarFileWatcher(),
+    info: {
+      mode: 'daemon',
+      startedAt: new Date(),
+      dataDir: store.dataDir,
+      queueDepths: async () => {
+        const out: Record<string, number> = {};
+        const queues: [string, string | null][] = [['server_queue', o.serverQueueUrl], ['node_queue', o.nodeQueueUrl]];
+        for (const [name, url] of queues) {
+          if (!url) continue;
+          const d = await queueDepth(sqs, url);
+          out[`${name}_visible`] = d.visible;
+          out[`${name}_in_flight`] = d.inFlight;
+        }
+        return out;
+      },
+    },
+    defaultTimezone: machineTimeZone(),
+    expandPath: (p) => expandPath(p, { homeDir: os.homedir(), env: o.env }),
+    nodeTimeoutMs: o.nodeTimeoutMs,
+    cloud: true,
+  });
+  let api: ApiServer | null = null;
+  try {
+    await coordinator.start();
+    api = await createApiServer(coordinator, { host: o.host, port: o.port, apiToken: o.apiToken });
+  } catch (err) {
+    await coordinator.stop().catch(() => undefined);
+    await store.close().catch(() => undefined);
+    throw err;
+  }
+  let closing: Promise<void> | null = null;
+  return {
+    url: api.url,
+    close: (reason = 'daemon stopping') =>
+      (closing ??= (async () => {
+        log.info(`daemon shutting down: ${reason}`);
+        await api?.close().catch(() => undefined);
+        await coordinator.stop();
+        logs.close();
+        await store.close();
+        sqs.destroy();
+        sns.destroy();
+        s3.destroy();
+      })()),
+  };
+}
+
+export interface NodeOptions extends AwsClientOptions {
+  commandQueueUrl: string;
+  commandTopicArn: string;
+  controlBusArn: string;
+  bucket: string;
+  nodeId: string;
+  nodeName: string;
+  heartbeatIntervalMs: number;
+  maxConcurrent: number;
+  mockMode: boolean;
+  workDir: string;
+  tags: Record<string, string>;
+  queuePrefix: string;
+  nodeDlqUrl: string | null;
+  pollSeconds: number;
+  visibilityTimeoutSeconds: number;
+  shutdownDeadlineMs: number;
+  homeDir: string;
+}
+
+/**
+ * `node`: a worker over the AWS adapters — ExecuteRun from the shared SQS queue, StopRun from its own control
+ * queue, events to the control bus (buffered through outages), logs spooled in the work dir and shipped to S3.
+ */
+export async function startNode(o: NodeOptions): Promise<RunningMode> {
+  const { sqs, sns, s3 } = clients(o);
+  const events = new BufferedEventBus(new SnsEventBus(sns, { controlBusArn: o.controlBusArn }));
+  const logs = new S3LogStore(s3, { bucket: o.bucket, spoolDir: path.join(o.workDir, 'spool') });
+  await logs.start();
+  const commands = new SqsCommandSource(sqs, sns, {
+    nodeQueueUrl: o.commandQueueUrl,
+    commandTopicArn: o.commandTopicArn,
+    deadLetterQueueUrl: o.nodeDlqUrl ?? undefined,
+    controlQueuePrefix: o.queuePrefix,
+    waitTimeSeconds: o.pollSeconds,
+    visibilityTimeoutSeconds: o.visibilityTimeoutSeconds,
+  });
+  const executor = createRunExecutor({
+    nodeId: o.nodeId,
+    clock: systemClock,
+    events,
+    logs,
+    baseEnv: o.env,
+    homeDir: o.homeDir,
+    platform: process.platform,
+    mockDurationMs: () => 1000,
+    forceMockMode: o.mockMode,
+  });
+  const worker = new NodeWorker(
+    {
+      nodeId: o.nodeId,
+      nodeName: o.nodeName,
+      host: os.hostname(),
+      capacity: o.maxConcurrent,
+      tags: o.tags,
+      heartbeatIntervalMs: o.heartbeatIntervalMs,
+      shutdownDeadlineMs: o.shutdownDeadlineMs,
+    },
+    commands,
+    events,
+    executor,
+    systemClock,
+  );
+  await worker.start();
+  let closing: Promise<void> | null = null;
+  return {
+    close: (reason = 'node shutting down') =>
+      (closing ??= (async () => {
+        log.info(`node ${o.nodeId} shutting down: ${reason}`);
+        await worker.stop(reason);
+        await logs.flush({ timeoutMs: 30_000 });
+        await events.flush(10_000);
+        events.close();
+        logs.close();
+        sqs.destroy();
+        sns.destroy();
+        s3.destroy();
+      })()),
+  };
+}
