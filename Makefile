@@ -111,3 +111,7 @@ infra-preview: infra-cli infra-build ## Preview the AWS stack (needs the pulumi 
 
 infra-up: infra-cli infra-build ## Deploy the AWS stack (needs the pulumi CLI and AWS credentials; STACK=dev to pick one)
 	cd infra && $(PULUMI) up $(if $(STACK),--stack $(STACK))
+
+.PHONY: cluster
+cluster: build ## Local distributed setup: SNS/SQS/S3 test servers, a daemon on :8787 and two mock-mode nodes
+	node --require ./libs/storage/test-support/register.js scripts/local-cluster.ts
