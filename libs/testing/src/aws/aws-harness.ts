@@ -100,7 +100,9 @@ export interface AwsTopologyOptions {
 
 /**
  * The distributed topology of one test, with unique names: command-topic → node-queue (raw, `type=ExecuteRun`),
- * control-bus → server-queue (raw), a DLQ behind each queue, and the log bucket. Per-node control queues are not
+ * control-bus → server-queue (raw), a DLQ behind each queue, and the log bucket. Physical names follow infra
+ * (`<prefix>-commands`, `<prefix>-control-bus`, `<prefix>-nodes`, `<prefix>-server`, `…-dlq`): nothing but control
+ * queues may match `<prefix>-node-*`. Per-node control queues are not
  * created here: the node's command source creates them, as in production.
  */
 export interface AwsTopology {
@@ -137,11 +139,11 @@ export async function createAwsTopology(
   };
   const topic = async (name: string) => (await sns.send(new CreateTopicCommand({ Name: name }))).TopicArn!;
 
-  const nodeDlq = await queue(`${prefix}-node-queue-dlq`);
-  const nodeQueue = await queue(`${prefix}-node-queue`, nodeDlq.arn);
-  const serverDlq = await queue(`${prefix}-server-queue-dlq`);
-  const serverQueue = await queue(`${prefix}-server-queue`, serverDlq.arn);
-  const commandTopicArn = await topic(`${prefix}-command-topic`);
+  const nodeDlq = await queue(`${prefix}-nodes-dlq`);
+  const nodeQueue = await queue(`${prefix}-nodes`, nodeDlq.arn);
+  const serverDlq = await queue(`${prefix}-server-dlq`);
+  const serverQueue = await queue(`${prefix}-server`, serverDlq.arn);
+  const commandTopicArn = await topic(`${prefix}-commands`);
   const controlBusArn = await topic(`${prefix}-control-bus`);
   await sns.send(
     new SubscribeCommand({

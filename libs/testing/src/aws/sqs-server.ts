@@ -9,7 +9,7 @@ export const TEST_AWS_ACCOUNT_ID = '123456789012';
  *
  * Where it differs from SQS (verified here): a ReceiveMessage call always lasts its full WaitTimeSeconds unless it
  * has collected MaxNumberOfMessages, and a message whose visibility timeout runs out during that wait can come back
- * twice in the same response. So tests keep wait times short (1 s) and visibility timeouts at least as long, and
+ * twice in the same response; ApproximateNumberOfMessages counts in-flight messages too. So tests keep wait times short (1 s) and visibility timeouts at least as long, and
  * consumers tolerate duplicates (which SQS allows anyway: delivery is at-least-once).
  */
 export interface SqsTestServer {

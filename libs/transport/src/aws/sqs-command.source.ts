@@ -169,6 +169,12 @@ export class SqsCommandSource implements CommandSource {
     if (this.controlQueue) await this.deleteControlQueue(this.controlQueue);
   }
 
+  /** A new limit applies to the next receives; raising it wakes a waiting poller at once. */
+  setConcurrency(concurrency: number): void {
+    this.concurrency = Math.max(1, Math.floor(concurrency));
+    if (this.freeSlots() > 0) this.wakeSlotWaiters();
+  }
+
   private lease(): number {
     return this.config.visibilityTimeoutSeconds ?? 60;
   }
@@ -217,7 +223,12 @@ export class SqsCommandSource implements CommandSource {
 
   private async runHeld(message: Message, envelope: CommandEnvelope): Promise<void> {
     const heartbeatMs = (this.config.heartbeatIntervalSeconds ?? this.lease() / 3) * 1000;
-    const heartbeat = setInterval(() => void this.changeVisibility(message, this.lease()), heartbeatMs);
+    let failedBeats = 0;
+    const heartbeat = setInterval(() => {
+      void this.changeVisibility(message, this.lease(), failedBeats === 0).then((ok) => {
+        failedBeats = ok ? 0 : failedBeats + 1;
+      });
+    }, heartbeatMs);
     try {
       await this.handler!(envelope);
     } catch (err) {
@@ -261,7 +272,8 @@ export class SqsCommandSource implements CommandSource {
     }
   }
 
-  private async changeVisibility(message: Message, seconds: number): Promise<void> {
+  /** True when SQS took the change. `loud`: a failure is a warning (else debug, for repeated heartbeats). */
+  private async changeVisibility(message: Message, seconds: number, loud = true): Promise<boolean> {
     try {
       await this.sqs.send(
         new ChangeMessageVisibilityCommand({
@@ -270,9 +282,13 @@ export class SqsCommandSource implements CommandSource {
           VisibilityTimeout: seconds,
         }),
       );
+      return true;
     } catch (err) {
       // The lease then runs out and another node may get the run; the coordinator settles duplicates.
-      log.warn(`could not set visibility of message ${message.MessageId ?? '?'} to ${seconds} s:`, describeError(err));
+      const text = `could not set visibility of message ${message.MessageId ?? '?'} to ${seconds} s: ${describeError(err)}`;
+      if (loud) log.warn(text);
+      else log.debug(text);
+      return false;
     }
   }
 
