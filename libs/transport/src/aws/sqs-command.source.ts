@@ -58,6 +58,15 @@ export function controlQueueName(prefix: string, nodeId: string): string {
   return `${name.slice(0, 67)}-${hash}`;
 }
 
+/**
+ * The filter of a node's control-queue subscription: StopRun targeted at this node, or StopRun without a nodeId —
+ * the coordinator sends those for a run no node has claimed yet, and (as in the in-memory transport) every node
+ * gets them; the one holding the run acts, the others ignore it.
+ */
+export function controlFilterPolicy(nodeId: string): Record<string, unknown> {
+  return { type: ['StopRun'], $or: [{ nodeId: [nodeId] }, { nodeId: [{ exists: false }] }] };
+}
+
 interface ControlQueue {
   url: string;
   arn: string;
@@ -75,7 +84,7 @@ interface ControlQueue {
  * batch handler hands messages to background handlers and acknowledges them itself.
  *
  * StopRun comes from the node's own control queue, created at start (queue policy: only the command topic may
- * send; SNS subscription with raw delivery and filter `{"type":["StopRun"],"nodeId":["<nodeId>"]}`), and is
+ * send; SNS subscription with raw delivery and `controlFilterPolicy`: StopRun for this node, or with no nodeId), and is
  * handled regardless of the concurrency limit. stop(): stops taking ExecuteRun, waits for the in-flight handlers
  * (StopRun still arrives meanwhile, so a draining node can be told to stop a run), then stops the control queue,
  * unsubscribes and deletes it. Memoized: calling it twice returns the same promise.
@@ -366,7 +375,7 @@ export class SqsCommandSource implements CommandSource {
                 Attributes: {
                   RawMessageDelivery: 'true',
                   FilterPolicyScope: 'MessageAttributes',
-                  FilterPolicy: JSON.stringify({ type: ['StopRun'], nodeId: [nodeId] }),
+                  FilterPolicy: JSON.stringify(controlFilterPolicy(nodeId)),
                 },
                 ReturnSubscriptionArn: true,
               }),

@@ -215,6 +215,24 @@ export function describeTransportConformance(name: string, factory: TransportFac
         });
       });
 
+      it('delivers a StopRun without nodeId (a run no node has claimed yet) to every node', async () => {
+        const got: Record<string, string[]> = { a: [], b: [] };
+        for (const node of ['a', 'b']) {
+          await startNode(node, (c) => {
+            got[node].push(c.id);
+            return Promise.resolve();
+          });
+        }
+        const stop = makeEnvelope('StopRun', { run_id: randomUUID(), reason: 'test', by: 'user' }, {});
+        await t.commandBus.send(stop);
+        await waitFor(() => got['a'].includes(stop.id) && got['b'].includes(stop.id), {
+          timeoutMs: t.deliveryMs * 3,
+          what: 'the StopRun at both nodes',
+        });
+        await sleep(t.deliveryMs);
+        expect(got).toEqual({ a: [stop.id], b: [stop.id] });
+      });
+
       it('dead-letters an invalid command without delivering it or stopping consumption', async () => {
         const seen: string[] = [];
         await startNode('a', (c) => {
