@@ -165,10 +165,18 @@ const config = defineConfig(
 
   {
     // In tests, `expect(mock.method).toHaveBeenCalled()` passes a method unbound on purpose; jest never calls it.
+    // Tests read JSON bodies of our own API and assert on them field by field: typing every response would
+    // duplicate the API's types in each test without catching anything the assertions do not already catch.
     name: 'ccs/tests',
-    files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'libs/testing/**/*.ts', 'test/**/*.ts'],
+    files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'libs/testing/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
     rules: {
       '@typescript-eslint/unbound-method': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/no-explicit-any': 'off',
     },
   },
 

@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   const run = (name: string, args: string[]): void => {
     const child = spawn(process.execPath, [binPath(), ...args, '-v'], { env: { ...env, ...aws.env }, stdio: ['ignore', 'inherit', 'pipe'] });
-    child.stderr!.on('data', (d: Buffer) => process.stderr.write(d.toString().replace(/^/gm, `[${name}] `)));
+    child.stderr.on('data', (d: Buffer) => process.stderr.write(d.toString().replace(/^/gm, `[${name}] `)));
     children.push(child);
   };
   run('daemon', [

@@ -84,7 +84,7 @@ describe('gui binary: REST API contract', () => {
     const ambiguous = await json(p, 'GET', `/api/tasks/${prefix}`);
     expect(ambiguous.status).toBe(400);
     expect(ambiguous.json().error.code).toBe('AMBIGUOUS_ID');
-    expect((await json(p, 'GET', `/api/tasks/${ids[0]!.slice(0, 8)}`)).json().task.id).toBe(ids[0]);
+    expect((await json(p, 'GET', `/api/tasks/${ids[0].slice(0, 8)}`)).json().task.id).toBe(ids[0]);
     const textPlain = await request(p, 'POST', '/api/tasks', { headers: { 'content-type': 'text/plain' }, body: '{"name":"x","prompt":"p"}' });
     expect(textPlain.status).toBe(415);
     const foreignOrigin = await request(p, 'POST', '/api/tasks', {

@@ -42,7 +42,7 @@ export class BufferedEventBus implements EventBus {
       const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
       while (this.queue.length > 0 && !this.closed) {
         try {
-          await this.inner.publish(this.queue[0]!);
+          await this.inner.publish(this.queue[0]);
           this.queue.shift();
           delay = 200;
         } catch (err) {

@@ -5,7 +5,6 @@ import {
   EVENT_TYPES,
   EventEnvelope,
   Envelope,
-  MessageType,
   parseEnvelope,
 } from './messages';
 import type { CommandBus, CommandSource, EventBus, EventSource, MessageHandler } from './ports';
@@ -106,7 +105,7 @@ export class InMemoryTransport {
       stop: () => {
         if (!consumer) return Promise.resolve();
         stopping ??= (async () => {
-          const c = consumer!;
+          const c = consumer;
           c.stopped = true;
           const i = this.consumers.indexOf(c);
           if (i >= 0) this.consumers.splice(i, 1);
@@ -167,7 +166,7 @@ export class InMemoryTransport {
   private pickConsumer(): CommandConsumer | null {
     const n = this.consumers.length;
     for (let k = 0; k < n; k++) {
-      const c = this.consumers[(this.rr + k) % n]!;
+      const c = this.consumers[(this.rr + k) % n];
       if (!c.stopped && c.inFlight < c.concurrency) {
         this.rr = (this.rr + k + 1) % n;
         return c;
@@ -180,7 +179,7 @@ export class InMemoryTransport {
     msg.receives++;
     let envelope: Envelope;
     try {
-      envelope = parseEnvelope(msg.body, COMMAND_TYPES as readonly MessageType[]);
+      envelope = parseEnvelope(msg.body, COMMAND_TYPES);
     } catch (err) {
       this.deadLetter(msg, err);
       return;
@@ -229,7 +228,7 @@ export class InMemoryTransport {
         msg.receives++;
         let envelope: Envelope;
         try {
-          envelope = parseEnvelope(msg.body, EVENT_TYPES as readonly MessageType[]);
+          envelope = parseEnvelope(msg.body, EVENT_TYPES);
         } catch (err) {
           this.deadLetter(msg, err);
           continue;

@@ -140,7 +140,7 @@ export class DaemonCommand extends CloudCommand {
 
   async run(_args: string[], f: DaemonFlags = {}): Promise<void> {
     const env = DAEMON_ENV;
-    const num = (v: number | undefined, e: string, dflt: number): number => v ?? (this.config.processEnv[e] ? positiveInt(this.config.processEnv[e]!, e) : dflt);
+    const num = (v: number | undefined, e: string, dflt: number): number => v ?? (this.config.processEnv[e] ? positiveInt(this.config.processEnv[e], e) : dflt);
     const dataDir = this.dataDirs.resolve(this.globals().dataDir);
     const mode = await startDaemon({
       commandTopicArn: this.pick(f.commandTopic, env.commandTopic, '--command-topic', true),
@@ -266,7 +266,7 @@ export class NodeCommand extends CloudCommand {
   async run(_args: string[], f: NodeFlags = {}): Promise<void> {
     const env = NODE_ENV;
     const penv = this.config.processEnv;
-    const num = (v: number | undefined, e: string, dflt: number): number => v ?? (penv[e] ? positiveInt(penv[e]!, e) : dflt);
+    const num = (v: number | undefined, e: string, dflt: number): number => v ?? (penv[e] ? positiveInt(penv[e], e) : dflt);
     const nodeId = this.pick(f.nodeId, env.nodeId, '--node-id') ?? `${os.hostname().replace(/[^A-Za-z0-9_.:-]/g, '-')}-${randomUUID().slice(0, 8)}`;
     const workDir = this.pick(f.workDir, env.workDir, '--work-dir') ?? path.join(this.config.home, '.claude-scheduler-node');
     const heartbeatSeconds = num(f.heartbeatInterval, env.heartbeatInterval, 30);

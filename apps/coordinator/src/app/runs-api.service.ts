@@ -48,7 +48,7 @@ export class RunsApiService {
       runs = runs.filter((r) => r.scheduled_time < time || (r.scheduled_time === time && r.id < id));
     }
     const page = runs.slice(0, q.limit);
-    return { runs: page, count: page.length, next_cursor: runs.length > q.limit ? encodeCursor(page[page.length - 1]!) : null };
+    return { runs: page, count: page.length, next_cursor: runs.length > q.limit ? encodeCursor(page[page.length - 1]) : null };
   }
 
   async get(idOrPrefix: string): Promise<RunDetail> {

@@ -18,7 +18,7 @@ export class SettingsService {
 
   async update(body: unknown): Promise<Settings> {
     const dto = validated(UpdateSettingsDto, body);
-    const settings = await this.ctx.store.settings.update(definedFields(dto) as Partial<Settings>);
+    const settings = await this.ctx.store.settings.update(definedFields(dto));
     this.ctx.hub.publish('settings.changed', settings);
     for (const l of this.listeners) l(settings);
     return settings;

@@ -117,7 +117,7 @@ export class JobRunner {
   }
 
   private async runCurrent(state: ActiveJob): Promise<Run | null> {
-    const task = this.store.tasks.get(state.taskIds[state.index]!);
+    const task = this.store.tasks.get(state.taskIds[state.index]);
     if (!task) {
       await this.finish(state, 'failed', `task ${state.taskIds[state.index]} was deleted during the job run`);
       return null;

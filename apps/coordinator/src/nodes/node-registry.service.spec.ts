@@ -30,7 +30,7 @@ describe('NodeRegistry', () => {
       await transport.createCommandSource().start(
         id,
         async (cmd) => {
-          received[id]!.push(cmd);
+          received[id].push(cmd);
           if (cmd.type === 'ExecuteRun') {
             const r = cmd.payload.run;
             await transport.eventBus.publish(
@@ -93,7 +93,7 @@ describe('NodeRegistry', () => {
     await clock.advance(17_000);
     await waitFor(() => store.runs.get(run.id)!.status === 'failed');
     await heartbeat(holder, [run.id]);
-    await waitFor(() => received[holder]!.some((c) => c.type === 'StopRun' && c.payload.run_id === run.id));
+    await waitFor(() => received[holder].some((c) => c.type === 'StopRun' && c.payload.run_id === run.id));
     await waitFor(() => store.nodes.get(holder)!.status === 'online');
   });
 });

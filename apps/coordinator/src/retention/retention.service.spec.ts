@@ -34,9 +34,9 @@ describe('RetentionService', () => {
     );
     const svc = new RetentionService(store, new FileLogStore(files), new EventHub(), new FakeClock());
     expect(await svc.runOnce()).toEqual({ runs: 2, occurrences: 1, logFiles: 0 });
-    expect(store.runs.list().map((r) => r.id).sort()).toEqual([runs[2]!.id, runs[3]!.id, active.id].sort());
-    expect(await files.exists(runs[0]!.id)).toBe(false);
-    expect(await files.exists(runs[3]!.id)).toBe(true);
+    expect(store.runs.list().map((r) => r.id).sort()).toEqual([runs[2].id, runs[3].id, active.id].sort());
+    expect(await files.exists(runs[0].id)).toBe(false);
+    expect(await files.exists(runs[3].id)).toBe(true);
     expect(store.occurrences.list().map((o) => o.scheduled_time).sort()).toEqual(['2026-01-01T02:00:00.000Z', '2026-01-01T03:00:00.000Z']);
   });
 

@@ -102,8 +102,8 @@ describe('SchedulerService', () => {
     expect(scheduler.status().find((s) => s.task_id === t.id)!.next_fire_time).toBe('2026-03-01T00:15:00.000Z');
     await clock.advance(15 * 60_000);
     await waitFor(() => runsOf(t.id).length === 1);
-    await node.finish(runsOf(t.id)[0]!.id);
-    await waitFor(() => runsOf(t.id)[0]!.status === 'success');
+    await node.finish(runsOf(t.id)[0].id);
+    await waitFor(() => runsOf(t.id)[0].status === 'success');
     await clock.advance(15 * 60_000);
     await waitFor(() => kinds(t.id).length === 2);
     expect(kinds(t.id)).toEqual(['run', 'run']);
@@ -125,7 +125,7 @@ describe('SchedulerService', () => {
     expect(kinds(t.id)).toEqual(expected);
     if (policy === 'queue_one') {
       expect(runsOf(t.id)).toHaveLength(1);
-      await node.finish(runsOf(t.id)[0]!.id);
+      await node.finish(runsOf(t.id)[0].id);
       await waitFor(() => runsOf(t.id).length === 2, { what: 'queued run to start' });
       const queuedOcc = store.occurrences.list().find((o) => o.kind === 'queued_overlap')!;
       await waitFor(() => store.occurrences.get(queuedOcc.id)!.run_id !== null);
@@ -163,8 +163,8 @@ describe('SchedulerService', () => {
       await waitFor(() => runsOf(t.id).length === i + 1, { what: `catch-up run ${i + 1}` });
       const active = runsOf(t.id).filter((r) => r.status === 'upcoming' || r.status === 'running');
       expect(active).toHaveLength(1);
-      await node.finish(active[0]!.id);
-      await waitFor(() => store.runs.get(active[0]!.id)!.status === 'success');
+      await node.finish(active[0].id);
+      await waitFor(() => store.runs.get(active[0].id)!.status === 'success');
     }
     await settle();
     expect(runsOf(t.id)).toHaveLength(nRuns);
@@ -179,8 +179,8 @@ describe('SchedulerService', () => {
     await scheduler.taskChanged({ ...t, name: 'edited' });
     await settle();
     expect(runsOf(t.id)).toHaveLength(1);
-    await node.finish(runsOf(t.id)[0]!.id);
-    await waitFor(() => runsOf(t.id)[0]!.status === 'success');
+    await node.finish(runsOf(t.id)[0].id);
+    await waitFor(() => runsOf(t.id)[0].status === 'success');
     await shutdown();
     await boot();
     await waitFor(() => runsOf(t.id).length === 2);
@@ -192,7 +192,7 @@ describe('SchedulerService', () => {
     const hourly = { ...t, schedule: { ...t.schedule, interval_value: 1, interval_unit: 'hours' as const }, updated_at: clock.now().toISOString() };
     await store.tasks.put(hourly);
     await scheduler.taskChanged(hourly);
-    expect(scheduler.status()[0]!.next_fire_time).toBe('2026-03-01T01:00:00.000Z');
+    expect(scheduler.status()[0].next_fire_time).toBe('2026-03-01T01:00:00.000Z');
     const disabled = { ...hourly, enabled: false };
     await store.tasks.put(disabled);
     await scheduler.taskChanged(disabled);
@@ -213,7 +213,7 @@ describe('SchedulerService', () => {
     fs.mkdirSync(path.join(watched, '.git'), { recursive: true });
     const t = await addTask({ schedule_type: 'file_watch', watch_directory: watched, watch_debounce_seconds: 2, watch_recursive: true });
     await boot(new ChokidarFileWatcher());
-    await waitFor(() => scheduler.status()[0]!.watching === watched);
+    await waitFor(() => scheduler.status()[0].watching === watched);
     for (let i = 0; i < 10; i++) fs.writeFileSync(path.join(watched, '.git', `obj${i}`), String(i));
     await new Promise((r) => setTimeout(r, 400));
     await clock.advance(5000);
@@ -231,6 +231,6 @@ describe('SchedulerService', () => {
     await waitFor(() => runsOf(t.id).length === 1);
     await settle();
     expect(runsOf(t.id)).toHaveLength(1);
-    expect(runsOf(t.id)[0]!.trigger).toBe('file_watch');
+    expect(runsOf(t.id)[0].trigger).toBe('file_watch');
   });
 });

@@ -267,7 +267,7 @@ export class SchedulerService {
     const fires = slots.filter((s) => !s.skipped && s.at.getTime() >= windowStart);
     const toRun = new Set<ScheduleSlot>();
     if (task.enabled) {
-      if (policy === 'run_once' && fires.length > 0) toRun.add(fires[fires.length - 1]!);
+      if (policy === 'run_once' && fires.length > 0) toRun.add(fires[fires.length - 1]);
       if (policy === 'run_all') fires.slice(-this.maxCatchupRuns).forEach((s) => toRun.add(s));
     }
     const reason = `coordinator was not running at ${'${time}'} (catch-up policy ${policy})`;
@@ -282,7 +282,7 @@ export class SchedulerService {
     // run_all never floods: the backlog runs one slot at a time, each after the previous run finished.
     const [first, ...rest] = runs;
     if (rest.length > 0) this.backlog.set(task.id, rest);
-    await this.fire(task, first!.at, 'catchup');
+    await this.fire(task, first.at, 'catchup');
   }
 
   private lastOccurrenceTime(taskId: string): number | null {
@@ -303,13 +303,13 @@ export class SchedulerService {
     const active = this.runs.activeRuns(task.id);
     if (active.length > 0 && policy !== 'allow') {
       if (policy === 'skip') {
-        return void (await this.record(task.id, scheduledTime, 'skipped_overlap', null, `run ${active[0]!.id} was still active`));
+        return void (await this.record(task.id, scheduledTime, 'skipped_overlap', null, `run ${active[0].id} was still active`));
       }
       if (policy === 'queue_one') {
         if (this.queued.has(task.id)) {
           return void (await this.record(task.id, scheduledTime, 'skipped_overlap', null, 'a run was already active and another slot already queued'));
         }
-        const occ = await this.record(task.id, scheduledTime, 'queued_overlap', null, `queued behind run ${active[0]!.id}`);
+        const occ = await this.record(task.id, scheduledTime, 'queued_overlap', null, `queued behind run ${active[0].id}`);
         this.queued.set(task.id, occ);
         return;
       }

@@ -54,7 +54,7 @@ export class TimerHeap {
   }
 
   private dropStale(): void {
-    while (this.heap.length > 0 && this.versions.get(this.heap[0]!.key) !== this.heap[0]!.version) this.pop();
+    while (this.heap.length > 0 && this.versions.get(this.heap[0].key) !== this.heap[0].version) this.pop();
   }
 
   private push(e: HeapEntry): void {
@@ -63,8 +63,8 @@ export class TimerHeap {
     let i = h.length - 1;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (h[p]!.at <= h[i]!.at) break;
-      [h[p], h[i]] = [h[i]!, h[p]!];
+      if (h[p].at <= h[i].at) break;
+      [h[p], h[i]] = [h[i], h[p]];
       i = p;
     }
   }
@@ -80,10 +80,10 @@ export class TimerHeap {
         const l = 2 * i + 1;
         const r = l + 1;
         let m = i;
-        if (l < h.length && h[l]!.at < h[m]!.at) m = l;
-        if (r < h.length && h[r]!.at < h[m]!.at) m = r;
+        if (l < h.length && h[l].at < h[m].at) m = l;
+        if (r < h.length && h[r].at < h[m].at) m = r;
         if (m === i) break;
-        [h[m], h[i]] = [h[i]!, h[m]!];
+        [h[m], h[i]] = [h[i], h[m]];
         i = m;
       }
     }

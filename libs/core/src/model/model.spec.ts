@@ -71,8 +71,8 @@ describe('profiles', () => {
       ],
     });
     const m = maskProfile(p);
-    expect(m.env_vars[0]!.value).toBe('sk-a****');
-    expect(m.env_vars[1]!.value).toBe('HOME');
+    expect(m.env_vars[0].value).toBe('sk-a****');
+    expect(m.env_vars[1].value).toBe('HOME');
     expect(maskSecret('short')).toBe('****');
   });
 
