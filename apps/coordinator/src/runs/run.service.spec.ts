@@ -1,8 +1,8 @@
 import { normalizeTask } from '@ccs/core';
 import { DataStore, openDataStore } from '@ccs/storage';
 import { FakeClock } from '@ccs/shared';
-import { CommandBus, CommandEnvelope, RunOutcome } from '@ccs/transport';
-import { makeTempDir, removeTempDir } from '@ccs/testing';
+import { CommandBus, CommandEnvelope, RunOutcome, makeEnvelope } from '@ccs/transport';
+import { makeTempDir, removeTempDir, waitFor } from '@ccs/testing';
 import { EventHub } from '../events/event-hub';
 import { RunService } from './run.service';
 import { applyOutcome, applyStarted } from './run-transitions';
@@ -58,6 +58,50 @@ describe('RunService outbox', () => {
     expect(await runs.redispatchPending()).toBe(1);
     expect(bus.sent).toHaveLength(1);
     expect(await runs.redispatchPending()).toBe(0);
+  });
+});
+
+describe('RunService retries', () => {
+  it('retries a failed run per the task policy with backoff delay × multiplier^(n-1), each attempt its own run', async () => {
+    const dir = makeTempDir('ccs-retry-');
+    const store = await openDataStore({ dataDir: dir });
+    const clock = new FakeClock('2026-01-01T00:00:00Z');
+    const bus = new FlakyBus(0);
+    const runs = new RunService(store, bus, new EventHub(), clock);
+    const task = normalizeTask({ name: 't', prompt: 'p', retry: { enabled: true, max_attempts: 2, delay_seconds: 10, backoff_multiplier: 3 } });
+    await store.tasks.put(task);
+    const fail = async (runId: string, attempt: number): Promise<void> => {
+      const now = clock.now().toISOString();
+      const outcome = { status: 'failed', exit_code: 1, start_time: now, end_time: now, duration: 0, errors: 'boom' } as RunOutcome;
+      await runs.handleEvent(makeEnvelope('TaskFailed', { run_id: runId, attempt, node_id: 'n', outcome }));
+    };
+    const first = await runs.start(task, { trigger: 'manual' });
+    await fail(first.id, 1);
+    await clock.advance(9_999);
+    await new Promise((r) => setTimeout(r, 50)); // let a (wrongly) early retry reach the bus
+    expect(bus.sent).toHaveLength(1);
+    await clock.advance(1);
+    await waitFor(() => bus.sent.length === 2);
+    const second = store.runs.list().find((r) => r.attempt === 2)!;
+    expect(second.trigger).toBe('retry');
+    await fail(second.id, 2);
+    await clock.advance(29_999);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(bus.sent).toHaveLength(2);
+    await clock.advance(1);
+    await waitFor(() => bus.sent.length === 3);
+    const third = store.runs.list().find((r) => r.attempt === 3)!;
+    await fail(third.id, 3);
+    await clock.advance(3_600_000);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(store.runs.list().map((r) => [r.attempt, r.status])).toEqual([
+      [1, 'failed'],
+      [2, 'failed'],
+      [3, 'failed'],
+    ]);
+    runs.close();
+    await store.close();
+    removeTempDir(dir);
   });
 });
 
