@@ -5,8 +5,6 @@ import { LoopbackServer } from './loopback-server';
 interface S3rverApp {
   callback(): (req: unknown, res: unknown) => void;
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const S3rver = require('s3rver') as new (options: Record<string, unknown>) => S3rverApp;
 
 /** An S3-protocol server (s3rver) on 127.0.0.1 storing objects in a temp directory. */
 export interface S3TestServer {
@@ -25,6 +23,9 @@ export interface S3TestServer {
 }
 
 export async function startS3Server(options: { port?: number } = {}): Promise<S3TestServer> {
+  // Loaded on first use: s3rver (Koa and friends) takes ~0.2 s to load, and most importers of @ccs/testing need none.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const S3rver = require('s3rver') as new (options: Record<string, unknown>) => S3rverApp;
   const directory = makeTempDir('ccs-s3rver-');
   const app = new S3rver({
     directory,
