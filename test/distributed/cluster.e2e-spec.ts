@@ -84,12 +84,7 @@ describe('distributed mode: daemon + 2 nodes over SNS/SQS/S3', () => {
     return text && (res.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : text;
   }
 
-  const run = (id: string) => api('GET', `/api/runs/${id}`).then((r) => r.run as { status: string; node_id: string; status_reason: string; attempt: number; id: string });
-
-  beforeAll(async () => {
-    assertBuilt();
-    dir = makeTempDir('ccs-cluster-');
-    aws = await startAwsHarness({ visibilityTimeoutSeconds: 6 });
+  async function startDaemon(): Promise<void> {
     daemon = launch(
       [
         'daemon',
@@ -105,6 +100,15 @@ describe('distributed mode: daemon + 2 nodes over SNS/SQS/S3', () => {
       aws.env,
     );
     base = await waitFor(() => /listening on (http:\/\/\S+)/.exec(daemon.out())?.[1], { timeoutMs: 30_000, what: `daemon start: ${daemon.err()}` });
+  }
+
+  const run = (id: string) => api('GET', `/api/runs/${id}`).then((r) => r.run as { status: string; node_id: string; status_reason: string; attempt: number; id: string });
+
+  beforeAll(async () => {
+    assertBuilt();
+    dir = makeTempDir('ccs-cluster-');
+    aws = await startAwsHarness({ visibilityTimeoutSeconds: 6 });
+    await startDaemon();
     startNode('n1');
     startNode('n2');
     const end = Date.now() + 30_000;
@@ -259,4 +263,23 @@ describe('distributed mode: daemon + 2 nodes over SNS/SQS/S3', () => {
     const list = (await api('GET', '/api/nodes')).nodes as { id: string; status: string }[];
     expect(list.filter((n) => n.status === 'online').length).toBeGreaterThanOrEqual(1);
   }, 150_000);
+
+  it('a restarted daemon keeps runs that nodes still hold running (no blind failing), and can still stop them', async () => {
+    const task = (await api('POST', '/api/tasks', { name: 'across restart', prompt: '[fake:hang] across a daemon restart' })).task;
+    const { run_id } = await api('POST', `/api/tasks/${task.id}/run`);
+    const deadline = Date.now() + 20_000;
+    while ((await run(run_id)).status !== 'running') {
+      if (Date.now() > deadline) throw new Error('run did not start');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    daemon.proc.kill('SIGTERM');
+    await daemon.exited;
+    await startDaemon();
+    // Longer than the node timeout (8 s): the holder keeps sending heartbeats, so the run is not failed.
+    await new Promise((r) => setTimeout(r, 11_000));
+    const r = await run(run_id);
+    expect(r.status).toBe('running');
+    const stopped = (await api('POST', `/api/runs/${run_id}/stop`)).run;
+    expect(stopped.status).toBe('cancelled');
+  }, 90_000);
 });

@@ -174,4 +174,24 @@ describe('gui binary: token and crash safety', () => {
       }
     }
   });
+
+  it('SIGTERM cancels running runs with a reason, records them and exits cleanly', async () => {
+    const dataDir = path.join(dir, 'shutdown');
+    const env = { PATH: `${fakeClaudeDir()}:${process.env['PATH'] ?? ''}`, ...fakeClaudeEnv({ mode: 'hang' }) };
+    const gui = await startGui({ dataDir, env });
+    const task = (await json(gui.port, 'POST', '/api/tasks', { name: 'long', prompt: 'p' })).json().task;
+    const runId = (await json(gui.port, 'POST', `/api/tasks/${task.id}/run`)).json().run_id as string;
+    for (let i = 0; i < 100 && (await json(gui.port, 'GET', `/api/runs/${runId}`)).json().run.status !== 'running'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(await gui.stop()).toBe(0);
+    const again = await startGui({ dataDir });
+    try {
+      const run = (await json(again.port, 'GET', `/api/runs/${runId}`)).json().run;
+      expect(run.status).toBe('cancelled');
+      expect(run.status_reason).toMatch(/scheduler stopped \(SIGTERM\)/);
+    } finally {
+      await again.stop();
+    }
+  });
 });
