@@ -71,7 +71,7 @@ describeTransportConformance('AWS adapters (SNS + SQS + S3 on loopback)', async 
         waitTimeSeconds: 1,
       }),
     deadLetters: dlqBodies,
-    deliveryMs: 2500,
+    deliveryMs: 2000,
     redeliveryMs: 3000,
     logs: newLogStore(),
     openLogStore: newLogStore,

@@ -171,8 +171,8 @@ export function describeTransportConformance(name: string, factory: TransportFac
         const sent = Array.from({ length: 5 }, executeRun);
         for (const c of sent) await t.commandBus.send(c);
         await waitFor(() => holds.active === 2, { timeoutMs: t.deliveryMs * 3, what: 'two runs in flight' });
-        // Held past a delivery cycle (on SQS: past the visibility timeout, so the lease must be extended).
-        await sleep(t.deliveryMs + t.redeliveryMs);
+        // Held past the redelivery time (on SQS: past the visibility timeout, so the lease must be extended).
+        await sleep(t.redeliveryMs);
         expect(holds.active).toBe(2);
         expect(seen).toHaveLength(2);
         await waitFor(
