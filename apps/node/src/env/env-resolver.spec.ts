@@ -33,6 +33,15 @@ describe('env resolution', () => {
     deps = { commands, aws: noAws, platform: 'linux', registerSecret: (v) => registered.push(v) };
   });
 
+  describe('static values withheld from nodes (cloud mode)', () => {
+    it('fail the run with a message naming the variable and what to use instead', async () => {
+      const p = profile('cloud', [{ name: 'ANTHROPIC_API_KEY', source: 'static', value: '', value_withheld: true } as never]);
+      const err: unknown = await resolveProfileEnv(p, { ...deps, baseEnv: {} }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(EnvResolutionError);
+      expect((err as Error).message).toMatch(/ANTHROPIC_API_KEY .*static values are not sent to nodes; on nodes use an aws_sm/);
+    });
+  });
+
   describe('static, env, unset and empty values', () => {
     it('applies them in order on top of the base env and reports each outcome', async () => {
       const base = { PATH, HOME: '/home/u', SOURCE_TOKEN: 'tok-from-base-env-123', REMOVE_ME: 'x', EMPTY_SRC: '' };

@@ -108,6 +108,12 @@ export async function resolveEnvVar(v: EnvVar, lookupEnv: EnvMap, deps: EnvSourc
 async function resolveSource(v: EnvVar, lookupEnv: EnvMap, deps: EnvSourceDeps): Promise<Resolution> {
   switch (v.source) {
     case 'static':
+      if (v['value_withheld'] === true) {
+        // Cloud mode: static values are secrets kept on the coordinator; they never travel in messages.
+        throw new Error(
+          'static values are not sent to nodes; on nodes use an aws_sm, aws_ssm, env, keychain or command source',
+        );
+      }
       return { kind: 'set', value: v.value };
     case 'unset':
       return { kind: 'unset' };
