@@ -46,11 +46,15 @@ describe('reportError', () => {
   });
 
   it('errors that carry their own exit code keep it (cli: 3 when the API cannot be reached)', () => {
-    expect(capture(new ApiUnreachableError('cannot connect to the scheduler API: GET http://127.0.0.1:9/api/jobs'))).toEqual({
+    expect(
+      capture(new ApiUnreachableError('cannot connect to the scheduler API: GET http://127.0.0.1:9/api/jobs')),
+    ).toEqual({
       code: 3,
       text: 'Error: cannot connect to the scheduler API: GET http://127.0.0.1:9/api/jobs\n',
     });
-    expect(capture(new ApiRequestError('Invalid request body\n  - name: must not be empty', 400, 'VALIDATION_FAILED')).code).toBe(1);
+    expect(
+      capture(new ApiRequestError('Invalid request body\n  - name: must not be empty', 400, 'VALIDATION_FAILED')).code,
+    ).toBe(1);
   });
 
   it('adds the stack at -vv only', () => {

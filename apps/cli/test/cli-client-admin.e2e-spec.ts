@@ -15,7 +15,7 @@ let gui: GuiServer;
 
 beforeAll(async () => {
   assertBuilt();
-  gui = await startGui();
+  gui = await startGui({ baseEnv: process.env });
 }, 60_000);
 
 afterAll(async () => {
@@ -35,17 +35,49 @@ describe('profiles, export/import and deletes', () => {
   it('creates a profile from --env specs (static and sourced) and shows static values masked only', async () => {
     const [p, j] = await Promise.all([
       cli(gui, [
-        'profiles', 'create', '--name', 'Prod', '--description', 'production',
-        '--env', `ANTHROPIC_API_KEY=${SECRET}`, '--env', 'ANTHROPIC_MODEL=opus',
-        '--env', 'AWS_KEY=aws_sm:prod/anthropic', '--env-config', 'AWS_KEY=region=eu-west-1,decrypt=true',
-        '--env', 'TOKEN=keychain:svc/acct', '--env', 'H=env:HOME', '--env', 'P=command:pass show x', '--env', 'Z=unset:',
+        'profiles',
+        'create',
+        '--name',
+        'Prod',
+        '--description',
+        'production',
+        '--env',
+        `ANTHROPIC_API_KEY=${SECRET}`,
+        '--env',
+        'ANTHROPIC_MODEL=opus',
+        '--env',
+        'AWS_KEY=aws_sm:prod/anthropic',
+        '--env-config',
+        'AWS_KEY=region=eu-west-1,decrypt=true',
+        '--env',
+        'TOKEN=keychain:svc/acct',
+        '--env',
+        'H=env:HOME',
+        '--env',
+        'P=command:pass show x',
+        '--env',
+        'Z=unset:',
       ]),
-      cli(gui, ['jobs', 'create', '--name', 'Src', '--working-directory', gui.work, '--use-worktree', '--worktree-branch', 'feature/x']),
+      cli(gui, [
+        'jobs',
+        'create',
+        '--name',
+        'Src',
+        '--working-directory',
+        gui.work,
+        '--use-worktree',
+        '--worktree-branch',
+        'feature/x',
+      ]),
     ]);
     profile = json<{ profile: Profile }>(ok(p)).profile;
     job = json<{ job: Job }>(ok(j)).job;
     expect(p.stdout).not.toContain(SECRET);
-    expect(job.working_directory).toMatchObject({ path: gui.work, use_git_worktree: true, worktree_branch: 'feature/x' });
+    expect(job.working_directory).toMatchObject({
+      path: gui.work,
+      use_git_worktree: true,
+      worktree_branch: 'feature/x',
+    });
     expect(profile.env_vars.map((v) => [v.name, v.source, v.value, v.config])).toEqual([
       ['ANTHROPIC_API_KEY', 'static', 'sk-a****', null],
       ['ANTHROPIC_MODEL', 'static', '****', null],
@@ -65,22 +97,48 @@ describe('profiles, export/import and deletes', () => {
     expect(ok(getJson).stdout).not.toContain(SECRET);
     expect(json<{ profile: Profile }>(getJson).profile.env_vars[0].value).toBe('sk-a****');
     expect(ok(getTable).stdout).toMatch(/│ ANTHROPIC_API_KEY +│ static +│ sk-a\*\*\*\* +│ - +│/);
-    expect(getTable.stdout).toMatch(/│ AWS_KEY +│ aws_sm +│ prod\/anthropic +│ \{"region":"eu-west-1","decrypt":true\} +│/);
+    expect(getTable.stdout).toMatch(
+      /│ AWS_KEY +│ aws_sm +│ prod\/anthropic +│ \{"region":"eu-west-1","decrypt":true\} +│/,
+    );
     expect(getTable.stdout).not.toContain(SECRET);
     task = json<{ task: Task }>(ok(t)).task;
     expect(task).toMatchObject({ job_id: job.id, profile: profile.id });
-    expect(json<{ job: Job }>(ok(ju)).job).toMatchObject({ profile: profile.id, description: 'source job', working_directory: { use_git_worktree: true } });
+    expect(json<{ job: Job }>(ok(ju)).job).toMatchObject({
+      profile: profile.id,
+      description: 'source job',
+      working_directory: { use_git_worktree: true },
+    });
   }, 60_000);
 
   it('update merges variables (GET then PUT): the stored secret survives the masked round trip; deletes ask first', async () => {
     const [upd, exp, delNoTty, delInUse] = await Promise.all([
-      cli(gui, ['profiles', 'update', 'Prod', '--unset-env', 'ANTHROPIC_MODEL', '--env', 'NEW=v', '--env', 'AWS_KEY=aws_sm:prod/other', '--unset-env', 'NOPE']),
+      cli(gui, [
+        'profiles',
+        'update',
+        'Prod',
+        '--unset-env',
+        'ANTHROPIC_MODEL',
+        '--env',
+        'NEW=v',
+        '--env',
+        'AWS_KEY=aws_sm:prod/other',
+        '--unset-env',
+        'NOPE',
+      ]),
       cli(gui, ['jobs', 'export', 'Src', '-o', exportFile()]),
       cli(gui, ['tasks', 'delete', 'T1']),
       cli(gui, ['profiles', 'delete', 'Prod', '-f']),
     ]);
     const updated = json<{ profile: Profile }>(ok(upd)).profile;
-    expect(updated.env_vars.map((v) => v.name)).toEqual(['ANTHROPIC_API_KEY', 'AWS_KEY', 'TOKEN', 'H', 'P', 'Z', 'NEW']);
+    expect(updated.env_vars.map((v) => v.name)).toEqual([
+      'ANTHROPIC_API_KEY',
+      'AWS_KEY',
+      'TOKEN',
+      'H',
+      'P',
+      'Z',
+      'NEW',
+    ]);
     expect(updated.env_vars[1]).toMatchObject({ value: 'prod/other', config: { region: 'eu-west-1', decrypt: true } });
     expect(upd.stderr).toContain('Warning: the profile has no variable NOPE');
     const stored = storedProfiles()[0].env_vars;
@@ -88,7 +146,12 @@ describe('profiles, export/import and deletes', () => {
     expect(stored.find((v) => v.name === 'NEW')!.value).toBe('v');
 
     expect(ok(exp).stderr).toContain(`Exported job "Src" with 1 task(s) to ${exportFile()}`);
-    const doc = JSON.parse(fs.readFileSync(exportFile(), 'utf8')) as { version: string; job: Job; tasks: Task[]; profiles_referenced: string[] };
+    const doc = JSON.parse(fs.readFileSync(exportFile(), 'utf8')) as {
+      version: string;
+      job: Job;
+      tasks: Task[];
+      profiles_referenced: string[];
+    };
     expect(doc).toMatchObject({ version: '1.0', job: { id: job.id }, profiles_referenced: [profile.id] });
     expect(doc.tasks.map((t) => t.id)).toEqual([task.id]);
 
@@ -118,7 +181,9 @@ describe('profiles, export/import and deletes', () => {
       cli(gui, ['jobs', 'list', '--output', 'table']),
       cli(gui, ['jobs', 'delete', job.id, '-f']),
     ]);
-    expect(ok(list).stdout).toMatch(new RegExp(`│ ${imported.job.id.slice(0, 8)} +│ Src +│ pending +│ 1 +│ ${profile.id.slice(0, 8)} +│`));
+    expect(ok(list).stdout).toMatch(
+      new RegExp(`│ ${imported.job.id.slice(0, 8)} +│ Src +│ pending +│ 1 +│ ${profile.id.slice(0, 8)} +│`),
+    );
     expect(json(ok(del))).toEqual({ deleted: job.id, tasks_deleted: 1, runs_deleted: 0, worktree_kept: true });
   }, 60_000);
 });

@@ -1,7 +1,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CliResult, assertBuilt, runCli } from './cli-runner';
-import { GuiServer, cleanEnv, cli, startGui } from './cli-client.fixture';
+import { GuiServer, cli, startGui } from './cli-client.fixture';
 
 /**
  * Exit codes of the `cli` client: 2 for a bad command line (before any request), 3 when nothing answers at the API
@@ -24,24 +24,26 @@ async function closedPort(): Promise<number> {
 
 beforeAll(async () => {
   assertBuilt();
-  gui = await startGui({ args: ['--api-token', TOKEN] });
+  gui = await startGui({ baseEnv: process.env, args: ['--api-token', TOKEN] });
   deadUrl = `http://127.0.0.1:${await closedPort()}`;
-  const dead = { url: deadUrl, home: gui.home };
+  const dead = { url: deadUrl, home: gui.home, baseEnv: gui.baseEnv };
   const calls: Record<string, () => Promise<CliResult>> = {
     unreachable: () => cli(dead, ['jobs', 'list']),
     // No --api-url: the URL comes from the environment.
-    unreachableEnv: () => runCli(['cli', 'health'], { home: gui.home, baseEnv: cleanEnv(), env: { CLAUDE_SCHEDULER_API_URL: deadUrl } }),
+    unreachableEnv: () =>
+      runCli(['cli', 'health'], { home: gui.home, baseEnv: gui.baseEnv, env: { CLAUDE_SCHEDULER_API_URL: deadUrl } }),
     badNumber: () => cli(dead, ['tasks', 'create', '--name', 'x', '--prompt', 'y', '--timeout', 'abc']),
     badDays: () => cli(dead, ['tasks', 'create', '--name', 'x', '--prompt', 'y', '--days', 'funday']),
     badChoice: () => cli(dead, ['tasks', 'list', '--output', 'xml']),
     badPermission: () => cli(dead, ['tasks', 'update', 'x', '--permissions', 'bypass,plan']),
-    badUrl: () => cli({ url: 'localhost:5679', home: gui.home }, ['health']),
+    badUrl: () => cli({ ...dead, url: 'localhost:5679' }, ['health']),
     noPrompt: () => cli(dead, ['tasks', 'create', '--name', 'x']),
     importFlags: () => cli(dead, ['jobs', 'import', '-i', 'x.json', '--force', '--new-ids']),
     noToken: () => cli(gui, ['health']),
     envToken: () => cli(gui, ['health'], { CLAUDE_SCHEDULER_API_TOKEN: TOKEN }),
     notFound: () => cli(gui, ['--api-token', TOKEN, 'tasks', 'get', '00000000']),
-    badRequest: () => cli(gui, ['--api-token', TOKEN, 'tasks', 'create', '--name', 'x', '--prompt', 'y', '--cron', '99 * * * *']),
+    badRequest: () =>
+      cli(gui, ['--api-token', TOKEN, 'tasks', 'create', '--name', 'x', '--prompt', 'y', '--cron', '99 * * * *']),
   };
   r = {};
   const keys = Object.keys(calls);
@@ -78,7 +80,9 @@ describe('exit 2: the command line is wrong (nothing is sent)', () => {
 describe('exit 3: nothing answers at the API URL', () => {
   it('names the URL it tried and what to do', () => {
     expect(r.unreachable.code).toBe(3);
-    expect(r.unreachable.stderr).toContain(`Error: cannot connect to the scheduler API: GET ${deadUrl}/api/jobs: connection refused (ECONNREFUSED)`);
+    expect(r.unreachable.stderr).toContain(
+      `Error: cannot connect to the scheduler API: GET ${deadUrl}/api/jobs: connection refused (ECONNREFUSED)`,
+    );
     expect(r.unreachable.stderr).toContain('--api-url or CLAUDE_SCHEDULER_API_URL');
     expect(r.unreachable.stdout).toBe('');
     expect(r.unreachableEnv.code).toBe(3);
@@ -89,7 +93,9 @@ describe('exit 3: nothing answers at the API URL', () => {
 describe('exit 1: the API refused', () => {
   it('401 without the token the server requires, with the way to give it; the env token works', () => {
     expect(r.noToken.code).toBe(1);
-    expect(r.noToken.stderr).toMatch(/^Error: .*\n {2}hint: pass --api-token <token> or set CLAUDE_SCHEDULER_API_TOKEN\n$/);
+    expect(r.noToken.stderr).toMatch(
+      /^Error: .*\n {2}hint: pass --api-token <token> or set CLAUDE_SCHEDULER_API_TOKEN\n$/,
+    );
     expect(r.envToken.code).toBe(0);
     expect(JSON.parse(r.envToken.stdout)).toMatchObject({ status: 'ok', mode: 'gui' });
   });

@@ -18,7 +18,7 @@ beforeAll(async () => {
   assertBuilt();
   markerDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccs-cli-marker-'));
   marker = path.join(markerDir, 'fail-once');
-  gui = await startGui({ env: { FAKE_CLAUDE_FAIL_ONCE_MARKER: marker } });
+  gui = await startGui({ baseEnv: process.env, env: { FAKE_CLAUDE_FAIL_ONCE_MARKER: marker } });
 }, 60_000);
 
 afterAll(async () => {
@@ -38,7 +38,10 @@ describe('tasks run --wait and the runs group', () => {
     flaky = json<{ task: Task }>(ok(a)).task;
     const plain = json<{ task: Task }>(ok(b)).task;
 
-    const [failed, started] = await Promise.all([cli(gui, ['tasks', 'run', flaky.id, '--wait']), cli(gui, ['tasks', 'run', plain.id])]);
+    const [failed, started] = await Promise.all([
+      cli(gui, ['tasks', 'run', flaky.id, '--wait']),
+      cli(gui, ['tasks', 'run', plain.id]),
+    ]);
     expect(failed.code).toBe(1);
     expect(failed.stdout).toContain('Invalid API key');
     expect(failed.stderr).toMatch(/Error: Run [0-9a-f]{8} of "Flaky": failed/);
@@ -73,7 +76,9 @@ describe('tasks run --wait and the runs group', () => {
 
     expect(ok(table).stdout).toMatch(/┌.*┐/);
     expect(table.stdout).toMatch(/│ ID +│ TASK +│ STATUS +│ TRIGGER/);
-    expect(table.stdout).toMatch(/│ [0-9a-f]{8} +│ Flaky +│ success +│ manual +│ 1 +│ .+ +│ .+s +│ \$0\.0123 +│ 22\/60 +│/);
+    expect(table.stdout).toMatch(
+      /│ [0-9a-f]{8} +│ Flaky +│ success +│ manual +│ 1 +│ .+ +│ .+s +│ \$0\.0123 +│ 22\/60 +│/,
+    );
     expect(table.stdout).not.toMatch(/failed/);
     expect(table.stdout).not.toContain(flaky.id);
 
@@ -81,6 +86,10 @@ describe('tasks run --wait and the runs group', () => {
     expect(get.stdout).toMatch(/│ tokens in\/out +│ 22\/60/);
     expect(get.stdout).toContain('Output:');
 
-    expect(ok(tasks).stdout).toMatch(new RegExp(`│ ${flaky.id.slice(0, 8)} +│ Flaky +│ yes +│ Manual +│ sonnet +│ - +│ success +│ - +│ 2 +│ \\$0\\.0123 +│`));
+    expect(ok(tasks).stdout).toMatch(
+      new RegExp(
+        `│ ${flaky.id.slice(0, 8)} +│ Flaky +│ yes +│ Manual +│ sonnet +│ - +│ success +│ - +│ 2 +│ \\$0\\.0123 +│`,
+      ),
+    );
   }, 60_000);
 });

@@ -11,7 +11,7 @@ let gui: GuiServer;
 
 beforeAll(async () => {
   assertBuilt();
-  gui = await startGui();
+  gui = await startGui({ baseEnv: process.env });
 }, 60_000);
 
 afterAll(async () => {
@@ -25,22 +25,77 @@ describe('a job from creation to finished runs, through the cli', () => {
 
   it('creates a job and two tasks with schedule, retry and tool options (names resolve to ids)', async () => {
     job = json<{ job: Job }>(
-      ok(await cli(gui, ['jobs', 'create', '--name', 'Nightly', '--description', 'night work', '--working-directory', gui.work])),
+      ok(
+        await cli(gui, [
+          'jobs',
+          'create',
+          '--name',
+          'Nightly',
+          '--description',
+          'night work',
+          '--working-directory',
+          gui.work,
+        ]),
+      ),
     ).job;
     expect(job).toMatchObject({ name: 'Nightly', description: 'night work', status: 'pending', task_order: [] });
     expect(job.working_directory.path).toBe(gui.work);
 
     const [a, b] = await Promise.all([
       cli(gui, [
-        'tasks', 'create', '--name', 'Review', '--prompt', 'review the diff', '--job', 'Nightly',
-        '--cron', '0 9 * * 1-5', '--timezone', 'Europe/Amsterdam', '--overlap', 'skip', '--catchup', 'run_once',
-        '--retry', '--retry-attempts', '2', '--retry-delay', '30', '--allowed-tools', 'Read,Grep',
-        '--permissions', 'acceptEdits', '--max-turns', '5', '--timeout', '600', '--model', 'opus',
+        'tasks',
+        'create',
+        '--name',
+        'Review',
+        '--prompt',
+        'review the diff',
+        '--job',
+        'Nightly',
+        '--cron',
+        '0 9 * * 1-5',
+        '--timezone',
+        'Europe/Amsterdam',
+        '--overlap',
+        'skip',
+        '--catchup',
+        'run_once',
+        '--retry',
+        '--retry-attempts',
+        '2',
+        '--retry-delay',
+        '30',
+        '--allowed-tools',
+        'Read,Grep',
+        '--permissions',
+        'acceptEdits',
+        '--max-turns',
+        '5',
+        '--timeout',
+        '600',
+        '--model',
+        'opus',
       ]),
       cli(gui, [
-        'tasks', 'create', '--name', 'Report', '--command', 'write the report', '--job', job.id.slice(0, 8),
-        '--calendar-time', '09:30', '--days', 'mon,wed,fri', '--seq-retries', '1', '--seq-retry-delay', '0',
-        '--disabled', '--no-commit-on-success', '--max-budget-usd', '0.5',
+        'tasks',
+        'create',
+        '--name',
+        'Report',
+        '--command',
+        'write the report',
+        '--job',
+        job.id.slice(0, 8),
+        '--calendar-time',
+        '09:30',
+        '--days',
+        'mon,wed,fri',
+        '--seq-retries',
+        '1',
+        '--seq-retry-delay',
+        '0',
+        '--disabled',
+        '--no-commit-on-success',
+        '--max-budget-usd',
+        '0.5',
       ]),
     ]);
     review = json<{ task: Task }>(ok(a)).task;
@@ -89,10 +144,17 @@ describe('a job from creation to finished runs, through the cli', () => {
     const updated = json<{ task: Task }>(ok(upd)).task;
     expect(updated.enabled).toBe(true);
     // The merge kept the other schedule fields.
-    expect(updated.schedule).toMatchObject({ calendar_time: '10:00', calendar_days_of_week: [0, 2, 4], seq_max_retries: 1 });
+    expect(updated.schedule).toMatchObject({
+      calendar_time: '10:00',
+      calendar_days_of_week: [0, 2, 4],
+      seq_max_retries: 1,
+    });
     expect(json<{ task_order: string[] }>(ok(order)).task_order).toEqual([report.id, review.id]);
 
-    const [run, tasks] = await Promise.all([cli(gui, ['jobs', 'run', 'Nightly', '--wait']), cli(gui, ['jobs', 'tasks', 'Nightly'])]);
+    const [run, tasks] = await Promise.all([
+      cli(gui, ['jobs', 'run', 'Nightly', '--wait']),
+      cli(gui, ['jobs', 'tasks', 'Nightly']),
+    ]);
     expect(json<{ tasks: Task[] }>(ok(tasks)).tasks.map((t) => t.name)).toEqual(['Report', 'Review']);
     ok(run);
     const first = run.stdout.indexOf('Fake Claude finished: write the report');
@@ -115,7 +177,15 @@ describe('a job from creation to finished runs, through the cli', () => {
     expect(page.count).toBe(2);
     expect(page.next_cursor).toBeNull();
     for (const run of page.runs) {
-      expect(run).toMatchObject({ status: 'success', trigger: 'job', job_id: job.id, cost_usd: 0.0123, input_tokens: 22, output_tokens: 60, exit_code: 0 });
+      expect(run).toMatchObject({
+        status: 'success',
+        trigger: 'job',
+        job_id: job.id,
+        cost_usd: 0.0123,
+        input_tokens: 22,
+        output_tokens: 60,
+        exit_code: 0,
+      });
     }
     expect(page.runs.map((r) => r.task_name)).toEqual(['Review', 'Report']); // newest first
     const j = json<{ job: Job & { stats: { runs: number; success: number; cost_usd: number } } }>(ok(jobGet)).job;

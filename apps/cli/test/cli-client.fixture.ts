@@ -5,15 +5,22 @@ import * as path from 'node:path';
 import { fakeClaudeDir, fakeClaudeEnv } from '@ccs/testing';
 import { BIN, CliResult, runCli } from './cli-runner';
 
-/** The environment of the tests' own processes, without anything that would point them at a real scheduler. */
-export function cleanEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const k of Object.keys(env)) if (k.startsWith('CLAUDE_SCHEDULER_') || k.startsWith('FAKE_CLAUDE_')) delete env[k];
+/** The spec's environment without anything that would point a process at a real scheduler or change the fake. */
+export function cleanEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const env = { ...base };
+  for (const k of Object.keys(env))
+    if (k.startsWith('CLAUDE_SCHEDULER_') || k.startsWith('FAKE_CLAUDE_')) delete env[k];
   return env;
 }
 
-export interface GuiServer {
+/** Where `cli` commands go: an API URL, the HOME they run with, and the environment they start from. */
+export interface CliTarget {
   url: string;
+  home: string;
+  baseEnv: NodeJS.ProcessEnv;
+}
+
+export interface GuiServer extends CliTarget {
   /** Temp root: `home/`, `data/`, `work/` live here. */
   root: string;
   home: string;
@@ -28,25 +35,35 @@ export interface GuiServer {
  * data directory, with the fake `claude` first on PATH. Stops it with SIGTERM (its graceful shutdown) and removes
  * the temp directory.
  */
-export async function startGui(opts: { args?: string[]; env?: Record<string, string> } = {}): Promise<GuiServer> {
+export async function startGui(opts: {
+  /** The spec's process.env (cleaned here). */
+  baseEnv: NodeJS.ProcessEnv;
+  args?: string[];
+  env?: Record<string, string>;
+}): Promise<GuiServer> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ccs-cli-client-'));
   const home = path.join(root, 'home');
   const dataDir = path.join(root, 'data');
   const work = path.join(root, 'work');
   fs.mkdirSync(home);
   fs.mkdirSync(work);
+  const baseEnv = cleanEnv(opts.baseEnv);
   const env: NodeJS.ProcessEnv = {
-    ...cleanEnv(),
+    ...baseEnv,
     HOME: home,
-    PATH: `${fakeClaudeDir()}${path.delimiter}${process.env['PATH'] ?? ''}`,
+    PATH: `${fakeClaudeDir()}${path.delimiter}${baseEnv['PATH'] ?? ''}`,
     ...fakeClaudeEnv({ delayMs: 20 }),
     ...opts.env,
   };
-  const child: ChildProcess = spawn(BIN, ['--data-dir', dataDir, 'gui', '--restport', '0', '--no-open', ...(opts.args ?? [])], {
-    env,
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    BIN,
+    ['--data-dir', dataDir, 'gui', '--restport', '0', '--no-open', ...(opts.args ?? [])],
+    {
+      env,
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   let err = '';
   child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
@@ -68,6 +85,7 @@ export async function startGui(opts: { args?: string[]; env?: Record<string, str
   let stopped: Promise<void> | null = null;
   return {
     url,
+    baseEnv,
     root,
     home,
     dataDir,
@@ -91,8 +109,8 @@ export async function startGui(opts: { args?: string[]; env?: Record<string, str
 }
 
 /** Runs `claude-code-scheduler cli --api-url <url> …args` with a clean environment. */
-export function cli(server: { url: string; home: string }, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return runCli(['cli', '--api-url', server.url, ...args], { home: server.home, baseEnv: cleanEnv(), env });
+export function cli(server: CliTarget, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return runCli(['cli', '--api-url', server.url, ...args], { home: server.home, baseEnv: server.baseEnv, env });
 }
 
 /** Parses a command's JSON stdout, with the whole result in the message when it is not JSON. */

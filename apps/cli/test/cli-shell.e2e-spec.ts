@@ -130,7 +130,9 @@ describe('modes', () => {
     expect(r.cli.code).toBe(0);
     expect(r.cli.stderr).toBe('');
     const names = rows(r.cli.stdout).map((l) => l.split(' ')[1]);
-    expect(names).toEqual(expect.arrayContaining(['tasks', 'runs', 'profiles', 'jobs', 'nodes', 'state', 'health', 'scheduler', 'stats']));
+    expect(names).toEqual(
+      expect.arrayContaining(['tasks', 'runs', 'profiles', 'jobs', 'nodes', 'state', 'health', 'scheduler', 'stats']),
+    );
     expect(r.cli.stdout).toContain('--api-url <url>');
     expect(r.cli.stdout).not.toContain('not built yet');
   });

@@ -51,7 +51,11 @@ function isFieldDetail(v: unknown): v is FieldDetail {
 export function describeApiError(status: number, body: unknown): { message: string; code: string; details: unknown } {
   const err = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)?.error;
   if (!err || typeof err.message !== 'string') {
-    return { message: `the API answered HTTP ${status} without an error message`, code: `HTTP_${status}`, details: body };
+    return {
+      message: `the API answered HTTP ${status} without an error message`,
+      code: `HTTP_${status}`,
+      details: body,
+    };
   }
   const code = typeof err.code === 'string' ? err.code : `HTTP_${status}`;
   const lines = [err.message];

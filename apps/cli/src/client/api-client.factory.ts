@@ -11,7 +11,8 @@ export function apiUrlProblem(value: string): string | null {
   } catch {
     return 'expected an absolute URL such as http://127.0.0.1:5679';
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') return `expected an http:// or https:// URL, got ${u.protocol}`;
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    return `expected an http:// or https:// URL, got ${u.protocol}`;
   if (u.search || u.hash) return 'the API URL takes no query string or fragment';
   return null;
 }

@@ -12,7 +12,11 @@ import { followRunLog } from './run-log.follower';
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse, body: string) => void;
 
 /** A loopback HTTP server whose answers each test scripts; records the requests it got. */
-async function serve(handler: Handler): Promise<{ url: string; requests: { method: string; url: string; headers: http.IncomingHttpHeaders; body: string }[]; close: () => Promise<void> }> {
+async function serve(handler: Handler): Promise<{
+  url: string;
+  requests: { method: string; url: string; headers: http.IncomingHttpHeaders; body: string }[];
+  close: () => Promise<void>;
+}> {
   const requests: { method: string; url: string; headers: http.IncomingHttpHeaders; body: string }[] = [];
   const server = http.createServer((req, res) => {
     let body = '';
@@ -53,7 +57,11 @@ describe('ApiClient', () => {
     const srv = await serve((_req, res) => json(res, 201, { task: { id: 't1' } }));
     try {
       const client = new ApiClient({ baseUrl: `${srv.url}/`, token: 'tok-1234567890abcdef' });
-      const answer = await client.post<{ task: { id: string } }>('/api/tasks', { name: 'x' }, { force: true, skip: undefined });
+      const answer = await client.post<{ task: { id: string } }>(
+        '/api/tasks',
+        { name: 'x' },
+        { force: true, skip: undefined },
+      );
       expect(answer).toEqual({ task: { id: 't1' } });
       const [req] = srv.requests;
       expect(req).toMatchObject({ method: 'POST', url: '/api/tasks?force=true', body: '{"name":"x"}' });
@@ -103,7 +111,9 @@ describe('ApiClient', () => {
 
   it('a connection refused is ApiUnreachableError (exit 3) naming the URL tried', async () => {
     const port = await closedPort();
-    const err = await new ApiClient({ baseUrl: `http://127.0.0.1:${port}`, token: null }).get('/api/jobs').catch((e: unknown) => e);
+    const err = await new ApiClient({ baseUrl: `http://127.0.0.1:${port}`, token: null })
+      .get('/api/jobs')
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiUnreachableError);
     expect((err as ApiUnreachableError).exitCode).toBe(EXIT_UNREACHABLE);
     expect((err as Error).message).toContain(`GET http://127.0.0.1:${port}/api/jobs`);
@@ -113,7 +123,9 @@ describe('ApiClient', () => {
   it('a server that does not answer in time is unreachable too, and says how long it waited', async () => {
     const srv = await serve(() => undefined); // never answers
     try {
-      const err = await new ApiClient({ baseUrl: srv.url, token: null, timeoutMs: 200 }).get('/api/health').catch((e: unknown) => e);
+      const err = await new ApiClient({ baseUrl: srv.url, token: null, timeoutMs: 200 })
+        .get('/api/health')
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ApiUnreachableError);
       expect((err as Error).message).toContain('no answer within 200 ms');
     } finally {
@@ -135,17 +147,21 @@ describe('ApiClient', () => {
 
 describe('describeApiError', () => {
   it('adds the hint of object details, a token hint for 401, and copes with bodies without the error shape', () => {
-    expect(describeApiError(409, { error: { code: 'CONFLICT', message: 'exists', details: { hint: 'use force' } } }).message).toBe(
-      'exists\n  hint: use force',
-    );
-    expect(describeApiError(401, { error: { code: 'UNAUTHORIZED', message: 'Missing token', details: null } }).message).toMatch(
-      /--api-token/,
-    );
-    expect(describeApiError(502, 'Bad gateway')).toMatchObject({ code: 'HTTP_502', message: expect.stringMatching(/HTTP 502/) });
+    expect(
+      describeApiError(409, { error: { code: 'CONFLICT', message: 'exists', details: { hint: 'use force' } } }).message,
+    ).toBe('exists\n  hint: use force');
+    expect(
+      describeApiError(401, { error: { code: 'UNAUTHORIZED', message: 'Missing token', details: null } }).message,
+    ).toMatch(/--api-token/);
+    expect(describeApiError(502, 'Bad gateway')).toMatchObject({
+      code: 'HTTP_502',
+      message: expect.stringMatching(/HTTP 502/),
+    });
     // A field message already in the main message is not repeated.
     expect(
-      describeApiError(400, { error: { code: 'V', message: 'Invalid schedule: x bad', details: [{ field: 'x', message: 'x bad' }] } })
-        .message,
+      describeApiError(400, {
+        error: { code: 'V', message: 'Invalid schedule: x bad', details: [{ field: 'x', message: 'x bad' }] },
+      }).message,
     ).toBe('Invalid schedule: x bad');
   });
 });
@@ -173,12 +189,21 @@ describe('followRunLog', () => {
     });
     try {
       const chunks: Buffer[] = [];
-      const run = await followRunLog(new ApiClient({ baseUrl: srv.url, token: null }), 'r1', (c) => chunks.push(Buffer.from(c)), {
-        reconnectDelayMs: 10,
-      });
+      const run = await followRunLog(
+        new ApiClient({ baseUrl: srv.url, token: null }),
+        'r1',
+        (c) => chunks.push(Buffer.from(c)),
+        {
+          reconnectDelayMs: 10,
+        },
+      );
       expect(run.status).toBe('success');
       expect(Buffer.concat(chunks).toString('utf8')).toBe(log);
-      expect(srv.requests.filter((r) => r.url.includes('follow=true')).map((r) => new URL(r.url, 'http://x').searchParams.get('offset'))).toEqual(['0', '9']);
+      expect(
+        srv.requests
+          .filter((r) => r.url.includes('follow=true'))
+          .map((r) => new URL(r.url, 'http://x').searchParams.get('offset')),
+      ).toEqual(['0', '9']);
     } finally {
       await srv.close();
     }
@@ -187,12 +212,21 @@ describe('followRunLog', () => {
 
 describe('ApiClientFactory', () => {
   const config = (env: { url?: string; token?: string }) =>
-    new ApiClientFactory({ dataDirEnv: undefined, home: '/h', hostName: 'h', processEnv: {}, apiUrlEnv: env.url, apiTokenEnv: env.token });
+    new ApiClientFactory({
+      dataDirEnv: undefined,
+      home: '/h',
+      hostName: 'h',
+      processEnv: {},
+      apiUrlEnv: env.url,
+      apiTokenEnv: env.token,
+    });
 
   it('flag beats env beats the default URL', () => {
     expect(config({}).create({}).baseUrl).toBe('http://127.0.0.1:5679');
     expect(config({ url: 'http://10.0.0.2:8787' }).create({}).baseUrl).toBe('http://10.0.0.2:8787');
-    expect(config({ url: 'http://10.0.0.2:8787' }).create({ apiUrl: 'http://localhost:1234' }).baseUrl).toBe('http://localhost:1234');
+    expect(config({ url: 'http://10.0.0.2:8787' }).create({ apiUrl: 'http://localhost:1234' }).baseUrl).toBe(
+      'http://localhost:1234',
+    );
   });
 
   it('an unusable URL in the environment is a usage error naming the variable', () => {

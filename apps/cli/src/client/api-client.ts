@@ -138,7 +138,11 @@ export class ApiClient {
     const started = Date.now();
     let res: Response;
     try {
-      res = await this.fetchImpl(url, { method: 'GET', headers: this.headers('text/plain', false), signal: controller.signal });
+      res = await this.fetchImpl(url, {
+        method: 'GET',
+        headers: this.headers('text/plain', false),
+        signal: controller.signal,
+      });
     } catch (err) {
       clearTimeout(timer);
       throw this.networkError('GET', url, err, controller.signal.aborted);
@@ -148,7 +152,7 @@ export class ApiClient {
     if (!res.ok) throw await this.errorFrom('GET', url, res);
     if (!res.body) return { interrupted: false };
     try {
-      for await (const chunk of res.body) onData(chunk);
+      for await (const chunk of res.body as AsyncIterable<Uint8Array>) onData(chunk);
       return { interrupted: false };
     } catch (err) {
       log.debug(`the stream of ${url} broke off: ${networkReason(err)}`);

@@ -26,7 +26,7 @@ export type OutputFormat = 'json' | 'table';
 
 export const OUTPUT_OPTION: OptionSpec = {
   flags: '--output <format>',
-  description: 'json (default: the API\'s answer, pretty-printed) or table',
+  description: "json (default: the API's answer, pretty-printed) or table",
   choices: ['json', 'table'],
 };
 
@@ -103,31 +103,51 @@ export abstract class ApiCommand extends CcsCommand {
   }
 
   /**
-   * The id to send for a task, job or profile the user named: an id or id prefix goes to the API as is (it resolves
-   * prefixes and answers 404/400 itself); anything else is looked up by exact name, then case-insensitively.
+   * The id to put in a URL for a task, job or profile the user named: an id or id prefix goes to the API as is (it
+   * resolves prefixes in paths and answers 404/400 itself); anything else is looked up by name.
    */
   protected async resolveRef(resource: Resource, ref: string): Promise<string> {
-    if (ID_LIKE.test(ref)) return ref;
+    return ID_LIKE.test(ref) ? ref : this.resolveFullId(resource, ref);
+  }
+
+  /**
+   * The full id for a reference inside a request body (`profile`, `job_id`), where the API expects the stored id:
+   * the exact id, else the exact name, else a unique id prefix, else a case-insensitive name.
+   */
+  protected async resolveFullId(resource: Resource, ref: string): Promise<string> {
+    if (FULL_UUID.test(ref)) return ref;
     const singular = resource.slice(0, -1);
     const answer = await this.api().get<Record<string, { id: string; name: string }[]>>(`/api/${resource}`);
     const all = answer[resource] ?? [];
-    let hits = all.filter((x) => x.name === ref);
-    if (hits.length === 0) hits = all.filter((x) => x.name.toLowerCase() === ref.toLowerCase());
-    if (hits.length === 1) return hits[0].id;
-    if (hits.length === 0) {
-      throw new ApiRequestError(`No ${singular} is named "${ref}" (give its name, id or a unique id prefix)`, 404, 'NOT_FOUND');
+    const lower = ref.toLowerCase();
+    const tries: ((x: { id: string; name: string }) => boolean)[] = [
+      (x) => x.id === ref,
+      (x) => x.name === ref,
+      (x) => ID_LIKE.test(ref) && x.id.toLowerCase().startsWith(lower),
+      (x) => x.name.toLowerCase() === lower,
+    ];
+    for (const matches of tries) {
+      const hits = all.filter(matches);
+      if (hits.length === 1) return hits[0].id;
+      if (hits.length > 1) {
+        throw new ApiRequestError(
+          `"${ref}" matches ${hits.length} ${resource}: ${hits.map((h) => `${h.id} (${h.name})`).join(', ')}; give the full id`,
+          400,
+          'AMBIGUOUS_ID',
+        );
+      }
     }
     throw new ApiRequestError(
-      `${hits.length} ${resource} are named "${ref}": ${hits.map((h) => h.id).join(', ')}; give the id instead`,
-      400,
-      'AMBIGUOUS_ID',
+      `No ${singular} matches "${ref}" (give its name, id or a unique id prefix)`,
+      404,
+      'NOT_FOUND',
     );
   }
 
-  /** Like resolveRef, for an option that may also clear the reference (null). */
+  /** Like resolveFullId, for an option that may also clear the reference (null). */
   protected async resolveOptionalRef(resource: Resource, ref: unknown): Promise<string | null | undefined> {
-    if (ref === undefined || ref === null) return ref;
-    return FULL_UUID.test(String(ref)) ? String(ref) : this.resolveRef(resource, String(ref));
+    if (typeof ref !== 'string') return ref === null ? null : undefined;
+    return this.resolveFullId(resource, ref);
   }
 
   /**
@@ -162,7 +182,8 @@ export function runSummary(run: Run): string {
   if (run.input_tokens !== null || run.output_tokens !== null) {
     parts.push(`tokens ${run.input_tokens ?? 0} in / ${run.output_tokens ?? 0} out`);
   }
-  const why = run.status === 'success' ? null : (run.status_reason ?? run.errors?.split('\n').find((l) => l.trim()) ?? null);
+  const why =
+    run.status === 'success' ? null : (run.status_reason ?? run.errors?.split('\n').find((l) => l.trim()) ?? null);
   const exit = run.exit_code !== null && run.status !== 'success' ? ` (exit code ${run.exit_code})` : '';
   return `${parts.join(', ')}${why ? ` — ${why}` : ''}${exit}`;
 }

@@ -34,7 +34,11 @@ export function fieldsTable(fields: readonly (readonly [string, unknown])[]): st
   const values = fields.map(([k, v]) => [k, display(v)] as const);
   const longest = Math.max(1, ...values.flatMap(([, v]) => v.split('\n').map((l) => l.length)));
   // Long values (prompts) wrap at 100 columns instead of making the table as wide as the longest line.
-  const t = new Table({ style: { head: [], border: [] }, wordWrap: true, colWidths: [null, Math.min(longest + 2, 100)] });
+  const t = new Table({
+    style: { head: [], border: [] },
+    wordWrap: true,
+    colWidths: [null, Math.min(longest + 2, 100)],
+  });
   for (const [k, v] of values) t.push({ [k]: v });
   return t.toString();
 }
@@ -42,8 +46,9 @@ export function fieldsTable(fields: readonly (readonly [string, unknown])[]): st
 function display(v: unknown): string {
   if (v === null || v === undefined || v === '') return '-';
   if (Array.isArray(v)) return v.length ? v.map((x) => display(x)).join(', ') : '-';
-  if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return JSON.stringify(v);
 }
 
 /** `2025-06-02T09:00:00.000Z` → `2025-06-02 11:00:00` in this machine's zone; null → `-`. */
@@ -114,7 +119,12 @@ export function taskDetail(t: TaskView): string {
     ['schedule', scheduleText(t)],
     ['next run', formatTime(t.next_fire_time)],
     ['overlap / catch-up', `${t.schedule.overlap_policy ?? 'default'} / ${t.schedule.catchup_policy ?? 'default'}`],
-    ['retry', t.retry.enabled ? `${t.retry.max_attempts} × after ${t.retry.delay_seconds}s (×${t.retry.backoff_multiplier})` : 'off'],
+    [
+      'retry',
+      t.retry.enabled
+        ? `${t.retry.max_attempts} × after ${t.retry.delay_seconds}s (×${t.retry.backoff_multiplier})`
+        : 'off',
+    ],
     ['in a job run', `${t.schedule.seq_max_retries} retries, ${t.schedule.seq_retry_delay_seconds}s apart`],
     ['commit on success', t.commit_on_success],
     ['timeout', t.timeout_seconds === null ? 'default' : `${t.timeout_seconds}s`],
@@ -197,7 +207,12 @@ export function jobDetail(j: JobView): string {
     ['reason', j.status_reason],
     ['profile', j.profile],
     ['working directory', wd.path],
-    ['git worktree', wd.use_git_worktree ? `${wd.worktree_name ?? `job-${shortId(j.id)}`} (branch ${wd.worktree_branch ?? 'detached'})` : 'no'],
+    [
+      'git worktree',
+      wd.use_git_worktree
+        ? `${wd.worktree_name ?? `job-${shortId(j.id)}`} (branch ${wd.worktree_branch ?? 'detached'})`
+        : 'no',
+    ],
     ['task order', j.task_order.map(shortId)],
     ['runs', j.stats ? `${j.stats.runs} (${j.stats.success} ok, ${j.stats.failed} failed)` : null],
     ['cost', j.stats ? formatCost(j.stats.cost_usd) : null],
@@ -209,7 +224,12 @@ export function jobDetail(j: JobView): string {
 export function profilesTable(profiles: readonly Profile[]): string {
   return grid(
     ['ID', 'NAME', 'VARIABLES', 'DESCRIPTION'],
-    profiles.map((p) => [shortId(p.id), excerpt(p.name, 40), p.env_vars.map((v) => v.name).join(', ') || '-', excerpt(p.description, 50) || '-']),
+    profiles.map((p) => [
+      shortId(p.id),
+      excerpt(p.name, 40),
+      p.env_vars.map((v) => v.name).join(', ') || '-',
+      excerpt(p.description, 50) || '-',
+    ]),
   );
 }
 
@@ -250,7 +270,14 @@ export interface SchedulerStatus {
   running: boolean;
   default_timezone: string;
   scheduled: number;
-  tasks: { task_id: string; name: string; enabled: boolean; description: string; next_fire_time: string | null; watching: string | null }[];
+  tasks: {
+    task_id: string;
+    name: string;
+    enabled: boolean;
+    description: string;
+    next_fire_time: string | null;
+    watching: string | null;
+  }[];
 }
 
 export function schedulerTable(s: SchedulerStatus): string {
@@ -262,7 +289,14 @@ export function schedulerTable(s: SchedulerStatus): string {
   if (s.tasks.length === 0) return head;
   const tasks = grid(
     ['TASK', 'NAME', 'ENABLED', 'SCHEDULE', 'NEXT RUN', 'WATCHING'],
-    s.tasks.map((t) => [shortId(t.task_id), excerpt(t.name, 40), t.enabled ? 'yes' : 'no', excerpt(t.description, 40), formatTime(t.next_fire_time), orDash(t.watching)]),
+    s.tasks.map((t) => [
+      shortId(t.task_id),
+      excerpt(t.name, 40),
+      t.enabled ? 'yes' : 'no',
+      excerpt(t.description, 40),
+      formatTime(t.next_fire_time),
+      orDash(t.watching),
+    ]),
   );
   return `${head}\n${tasks}`;
 }

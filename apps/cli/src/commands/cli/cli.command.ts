@@ -6,7 +6,14 @@ import { CommandGroup } from '../ccs-command.base';
 import { JOBS_SUBCOMMANDS, CliJobsCommand } from './jobs.commands';
 import { PROFILES_SUBCOMMANDS, CliProfilesCommand } from './profiles.commands';
 import { RUNS_SUBCOMMANDS, CliRunsCommand } from './runs.commands';
-import { CliHealthCommand, CliNodesCommand, CliSchedulerCommand, CliStateCommand, CliStatsCommand, NodesListCommand } from './system.commands';
+import {
+  CliHealthCommand,
+  CliNodesCommand,
+  CliSchedulerCommand,
+  CliStateCommand,
+  CliStatsCommand,
+  NodesListCommand,
+} from './system.commands';
 import { TASKS_SUBCOMMANDS, CliTasksCommand } from './tasks.commands';
 
 const GROUPS = [

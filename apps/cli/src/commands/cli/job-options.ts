@@ -6,8 +6,15 @@ import { isNoneWord, nonBlank } from './option-parsers';
 export const JOB_OPTIONS: readonly OptionSpec[] = [
   { flags: '--name <name>', description: 'display name', parse: nonBlank },
   { flags: '--description <text>', description: 'free text' },
-  { flags: '--profile <profile>', description: 'profile id, id prefix or name for every task of the job; "none" clears' },
-  { flags: '--working-directory <dir>', description: 'where the tasks run (~ and $VARS expand on the worker)', parse: nonBlank },
+  {
+    flags: '--profile <profile>',
+    description: 'profile id, id prefix or name for every task of the job; "none" clears',
+  },
+  {
+    flags: '--working-directory <dir>',
+    description: 'where the tasks run (~ and $VARS expand on the worker)',
+    parse: nonBlank,
+  },
   { flags: '--use-worktree', description: 'run in a git worktree at <dir>/trees/<worktree name>' },
   { flags: '--no-worktree', description: 'run in the working directory itself' },
   { flags: '--worktree-name <name>', description: 'worktree directory name; "default" = job-<id prefix>' },
@@ -26,14 +33,16 @@ export interface JobOptionValues {
   worktreeBranch?: string;
 }
 
-const nullIfNone = (v: string | undefined): string | null | undefined => (v === undefined ? undefined : isNoneWord(v) ? null : v);
+const nullIfNone = (v: string | undefined): string | null | undefined =>
+  v === undefined ? undefined : isNoneWord(v) ? null : v;
 
 /**
  * Maps `cli jobs create|update` options to the API's body; only given options are sent (`working_directory` is
  * merged field by field by the API). `profile` still holds what the user typed until the command resolves it. Pure.
  */
 export function jobBodyFromOptions(o: JobOptionValues): Record<string, unknown> {
-  if (o.useWorktree && o.worktree === false) throw new ValidationError('--use-worktree and --no-worktree exclude each other');
+  if (o.useWorktree && o.worktree === false)
+    throw new ValidationError('--use-worktree and --no-worktree exclude each other');
   const body: Record<string, unknown> = {};
   if (o.name !== undefined) body['name'] = o.name;
   if (o.description !== undefined) body['description'] = o.description;

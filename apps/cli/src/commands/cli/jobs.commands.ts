@@ -66,7 +66,8 @@ export class JobsUpdateCommand extends JobCommand {
 
   protected async execute([ref]: string[]): Promise<void> {
     const body = await this.body();
-    if (Object.keys(body).length === 0) throw new ValidationError('nothing to update: give at least one option (see --help)');
+    if (Object.keys(body).length === 0)
+      throw new ValidationError('nothing to update: give at least one option (see --help)');
     const answer = await this.api().put<{ job: JobView }>(path('jobs', await this.jobId(ref)), body);
     this.print(answer, () => jobDetail(answer.job));
   }
@@ -102,7 +103,9 @@ export class JobsRunCommand extends JobCommand {
   ]);
 
   protected async execute([ref]: string[]): Promise<void> {
-    const answer = await this.api().post<{ job: JobView; run_id: string; run: Run }>(path('jobs', await this.jobId(ref), 'run'));
+    const answer = await this.api().post<{ job: JobView; run_id: string; run: Run }>(
+      path('jobs', await this.jobId(ref), 'run'),
+    );
     if (!this.given<{ wait: boolean }>().wait) {
       this.print(answer, () => `${jobDetail(answer.job)}\n${runDetail(answer.run)}`);
       return;
@@ -126,10 +129,10 @@ export class JobsRunCommand extends JobCommand {
         followed.add(next.id);
         this.note(`--- ${next.task_name} (run ${shortId(next.id)}, attempt ${next.attempt}) ---`);
         this.note(runSummary(await this.followRun(next.id)));
-        next = undefined;
       }
       const { job } = await this.api().get<{ job: JobView }>(path('jobs', started.id));
       const { runs } = await this.api().get<{ runs: Run[] }>('/api/runs', { job_id: started.id, limit: 50 });
+      // The job's next run (the next task, or a retry): one of this job run that has not been followed yet.
       next = runs
         .filter((r) => !followed.has(r.id) && r.trigger === 'job' && r.scheduled_time >= first.scheduled_time)
         .sort((a, b) => a.scheduled_time.localeCompare(b.scheduled_time))[0];
@@ -139,7 +142,12 @@ export class JobsRunCommand extends JobCommand {
   }
 }
 
-@SubCommand({ name: 'stop', arguments: '<job>', argsDescription: JOB_ARG, description: 'stop a running job and its current run' })
+@SubCommand({
+  name: 'stop',
+  arguments: '<job>',
+  argsDescription: JOB_ARG,
+  description: 'stop a running job and its current run',
+})
 export class JobsStopCommand extends JobCommand {
   protected override readonly optionSpecs = withOutput();
 
@@ -149,12 +157,19 @@ export class JobsStopCommand extends JobCommand {
   }
 }
 
-@SubCommand({ name: 'tasks', arguments: '<job>', argsDescription: JOB_ARG, description: "list the job's tasks in run order" })
+@SubCommand({
+  name: 'tasks',
+  arguments: '<job>',
+  argsDescription: JOB_ARG,
+  description: "list the job's tasks in run order",
+})
 export class JobsTasksCommand extends JobCommand {
   protected override readonly optionSpecs = withOutput();
 
   protected async execute([ref]: string[]): Promise<void> {
-    const answer = await this.api().get<{ tasks: TaskView[]; count: number }>(path('jobs', await this.jobId(ref), 'tasks'));
+    const answer = await this.api().get<{ tasks: TaskView[]; count: number }>(
+      path('jobs', await this.jobId(ref), 'tasks'),
+    );
     this.print(answer, () => tasksTable(answer.tasks));
   }
 }
@@ -172,7 +187,9 @@ export class JobsSetOrderCommand extends JobCommand {
     const jobId = await this.jobId(ref);
     const order: string[] = [];
     for (const t of taskRefs) order.push(await this.resolveRef('tasks', t));
-    const answer = await this.api().put<{ task_order: string[]; job: JobView }>(path('jobs', jobId, 'task-order'), { task_order: order });
+    const answer = await this.api().put<{ task_order: string[]; job: JobView }>(path('jobs', jobId, 'task-order'), {
+      task_order: order,
+    });
     this.print(answer, () => jobDetail(answer.job));
   }
 }
@@ -184,10 +201,14 @@ export class JobsSetOrderCommand extends JobCommand {
   description: 'export a job with its tasks as a JSON document (stdout, or -o FILE)',
 })
 export class JobsExportCommand extends JobCommand {
-  protected override readonly optionSpecs = [{ flags: '-o, --output-file <file>', description: 'write the document to this file', parse: nonBlank }];
+  protected override readonly optionSpecs = [
+    { flags: '-o, --output-file <file>', description: 'write the document to this file', parse: nonBlank },
+  ];
 
   protected async execute([ref]: string[]): Promise<void> {
-    const doc = await this.api().get<{ job: { name: string }; tasks: Task[] }>(path('jobs', await this.jobId(ref), 'export'));
+    const doc = await this.api().get<{ job: { name: string }; tasks: Task[] }>(
+      path('jobs', await this.jobId(ref), 'export'),
+    );
     const file = this.given<{ outputFile: string }>().outputFile;
     if (file === undefined) {
       this.out.json(doc);
@@ -212,14 +233,17 @@ export class JobsImportCommand extends JobCommand {
 
   protected async execute(): Promise<void> {
     const o = this.given<{ input: string; force: boolean; newIds: boolean }>();
-    if (o.input === undefined) throw new ValidationError('jobs import needs -i <file> (the document `jobs export` wrote)');
+    if (o.input === undefined)
+      throw new ValidationError('jobs import needs -i <file> (the document `jobs export` wrote)');
     if (o.force && o.newIds) throw new ValidationError('--force (overwrite) and --new-ids (copy) exclude each other');
     const text = o.input === '-' ? fs.readFileSync(0, 'utf8') : readFile(o.input);
     let doc: unknown;
     try {
       doc = JSON.parse(text);
     } catch (err) {
-      throw new Error(`${o.input === '-' ? 'stdin' : o.input} is not valid JSON: ${(err as Error).message}`);
+      throw new Error(`${o.input === '-' ? 'stdin' : o.input} is not valid JSON: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
     const answer = await this.withCliHint(409, 'pass -f/--force to overwrite them, or --new-ids to import a copy', () =>
       this.api().post<{ job: JobView; tasks: TaskView[]; warnings: string[] }>('/api/jobs/import', doc, {
@@ -236,7 +260,9 @@ function readFile(file: string): string {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new Error(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new Error(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
+      cause: err,
+    });
   }
 }
 

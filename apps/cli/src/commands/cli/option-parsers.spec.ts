@@ -17,7 +17,8 @@ describe('option value parsers', () => {
     expect(p('0.5')).toBe(0.5);
     expect(p('.25')).toBe(0.25);
     expect(p('100')).toBe(100);
-    for (const bad of ['0', '-1', '100.1', 'NaN', 'Infinity', '', '1,5']) expect(() => p(bad)).toThrow(InvalidArgumentError);
+    for (const bad of ['0', '-1', '100.1', 'NaN', 'Infinity', '', '1,5'])
+      expect(() => p(bad)).toThrow(InvalidArgumentError);
     expect(decimal(0, 10)('0')).toBe(0);
   });
 
@@ -39,7 +40,8 @@ describe('option value parsers', () => {
   it('timeOfDay takes HH:MM and HH:MM:SS on a 24-hour clock', () => {
     expect(timeOfDay('09:00')).toBe('09:00');
     expect(timeOfDay('23:59:59')).toBe('23:59:59');
-    for (const bad of ['9:00', '24:00', '12:60', 'noon', '']) expect(() => timeOfDay(bad)).toThrow(InvalidArgumentError);
+    for (const bad of ['9:00', '24:00', '12:60', 'noon', ''])
+      expect(() => timeOfDay(bad)).toThrow(InvalidArgumentError);
   });
 
   it('daysOfWeek maps names, numbers (0 = Monday), ranges and words to sorted API day numbers', () => {

@@ -22,7 +22,9 @@ function splitName(spec: string, option: string): [string, string] {
   const eq = spec.indexOf('=');
   const name = eq < 0 ? spec : spec.slice(0, eq);
   if (eq < 0 || !NAME.test(name)) {
-    throw new InvalidArgumentError(`expected NAME=VALUE (NAME of letters, digits and _), e.g. ${option} ANTHROPIC_MODEL=opus`);
+    throw new InvalidArgumentError(
+      `expected NAME=VALUE (NAME of letters, digits and _), e.g. ${option} ANTHROPIC_MODEL=opus`,
+    );
   }
   return [name, spec.slice(eq + 1)];
 }
@@ -35,9 +37,10 @@ function splitName(spec: string, option: string): [string, string] {
  */
 export function parseEnvSpec(spec: string, previous: unknown): EnvVarInput[] {
   const [name, rest] = splitName(spec, '--env');
-  const m = /^([a-z_]+):([\s\S]*)$/.exec(rest);
-  const source = m && (ENV_VAR_SOURCES as readonly string[]).includes(m[1]) ? (m[1] as EnvVarSource) : null;
-  const value = source ? m![2] : rest;
+  const colon = rest.indexOf(':');
+  const prefix = colon < 0 ? '' : rest.slice(0, colon);
+  const source = (ENV_VAR_SOURCES as readonly string[]).includes(prefix) ? (prefix as EnvVarSource) : null;
+  const value = source ? rest.slice(colon + 1) : rest;
   if (source && source !== 'static' && source !== 'unset' && value.trim() === '') {
     throw new InvalidArgumentError(`${name}=${source}: needs a reference after the colon, e.g. ${name}=env:HOME`);
   }
@@ -48,7 +51,7 @@ export function parseEnvSpec(spec: string, previous: unknown): EnvVarInput[] {
 function configValue(v: string): unknown {
   if (v === 'true') return true;
   if (v === 'false') return false;
-  if (/^-?\d+(\.\d+)?$/.test(v)) return Number(v);
+  if (v !== '' && Number.isFinite(Number(v)) && /^[-\d.]+$/.test(v)) return Number(v);
   return v;
 }
 
@@ -114,7 +117,10 @@ export function changesEnv(o: ProfileOptionValues): boolean {
  * `current` is the list as GET returns it, static values masked: sending a masked value back unchanged makes the
  * server keep the stored secret. Pure; returns warnings for removals of variables that do not exist.
  */
-export function mergeEnvVars(current: readonly EnvVar[], o: ProfileOptionValues): { envVars: EnvVarInput[]; warnings: string[] } {
+export function mergeEnvVars(
+  current: readonly EnvVar[],
+  o: ProfileOptionValues,
+): { envVars: EnvVarInput[]; warnings: string[] } {
   const sets = o.env ?? [];
   const unsets = o.unsetEnv ?? [];
   const seen = new Set<string>();
@@ -124,7 +130,12 @@ export function mergeEnvVars(current: readonly EnvVar[], o: ProfileOptionValues)
     if (unsets.includes(v.name)) throw new ValidationError(`${v.name} is both set (--env) and removed (--unset-env)`);
   }
   // Only the API's fields: a stored variable may carry fields of another version, which the API would refuse.
-  const vars: EnvVarInput[] = current.map((v) => ({ name: v.name, source: v.source, value: v.value, config: v.config ?? null }));
+  const vars: EnvVarInput[] = current.map((v) => ({
+    name: v.name,
+    source: v.source,
+    value: v.value,
+    config: v.config ?? null,
+  }));
   for (const s of sets) {
     const i = vars.findIndex((v) => v.name === s.name);
     if (i < 0) vars.push({ ...s });
@@ -132,7 +143,10 @@ export function mergeEnvVars(current: readonly EnvVar[], o: ProfileOptionValues)
   }
   for (const c of o.envConfig ?? []) {
     const v = vars.find((x) => x.name === c.name);
-    if (!v) throw new ValidationError(`--env-config ${c.name}: the profile has no variable ${c.name}; add it with --env ${c.name}=…`);
+    if (!v)
+      throw new ValidationError(
+        `--env-config ${c.name}: the profile has no variable ${c.name}; add it with --env ${c.name}=…`,
+      );
     v.config = c.config;
   }
   const warnings: string[] = [];
@@ -145,7 +159,10 @@ export function mergeEnvVars(current: readonly EnvVar[], o: ProfileOptionValues)
 }
 
 /** The create/update body for the options (env_vars only when they change). Pure. */
-export function profileBodyFromOptions(o: ProfileOptionValues, currentEnv: readonly EnvVar[] | null): { body: Record<string, unknown>; warnings: string[] } {
+export function profileBodyFromOptions(
+  o: ProfileOptionValues,
+  currentEnv: readonly EnvVar[] | null,
+): { body: Record<string, unknown>; warnings: string[] } {
   const body: Record<string, unknown> = {};
   if (o.name !== undefined) body['name'] = o.name;
   if (o.description !== undefined) body['description'] = o.description;

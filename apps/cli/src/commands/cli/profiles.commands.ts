@@ -8,7 +8,7 @@ import { PROFILE_OPTIONS, ProfileOptionValues, profileBodyFromOptions } from './
 const PROFILE_ARG = { profile: 'profile id, unique id prefix, or name' };
 const UNMASK_OPTION = {
   flags: '--unmask',
-  description: 'show static values in full (only when the scheduler\'s settings.unmask_env_vars allows it)',
+  description: "show static values in full (only when the scheduler's settings.unmask_env_vars allows it)",
 };
 
 @SubCommand({ name: 'list', aliases: ['ls'], description: 'list profiles (static values masked)' })
@@ -22,20 +22,30 @@ export class ProfilesListCommand extends ApiCommand {
   }
 }
 
-@SubCommand({ name: 'get', arguments: '<profile>', argsDescription: PROFILE_ARG, description: 'show one profile and its variables' })
+@SubCommand({
+  name: 'get',
+  arguments: '<profile>',
+  argsDescription: PROFILE_ARG,
+  description: 'show one profile and its variables',
+})
 export class ProfilesGetCommand extends ApiCommand {
   protected override readonly optionSpecs = withOutput([UNMASK_OPTION]);
 
   protected async execute([ref]: string[]): Promise<void> {
     const unmask = this.given<{ unmask: boolean }>().unmask;
-    const answer = await this.api().get<{ profile: Profile }>(path('profiles', await this.resolveRef('profiles', ref)), { unmask });
+    const answer = await this.api().get<{ profile: Profile }>(
+      path('profiles', await this.resolveRef('profiles', ref)),
+      { unmask },
+    );
     this.print(answer, () => profileDetail(answer.profile));
   }
 }
 
 @SubCommand({ name: 'create', description: 'create a profile (--name is required; --env adds variables)' })
 export class ProfilesCreateCommand extends ApiCommand {
-  protected override readonly optionSpecs = withOutput(PROFILE_OPTIONS.filter((o) => !o.flags.startsWith('--unset-env')));
+  protected override readonly optionSpecs = withOutput(
+    PROFILE_OPTIONS.filter((o) => !o.flags.startsWith('--unset-env')),
+  );
 
   protected async execute(): Promise<void> {
     const o = this.given<ProfileOptionValues>();
@@ -61,7 +71,9 @@ export class ProfilesUpdateCommand extends ApiCommand {
       throw new ValidationError('nothing to update: give at least one option (see --help)');
     }
     // The API replaces env_vars as a whole list: start from the stored one (masked values are kept by the server).
-    const { profile } = await this.api().get<{ profile: Profile }>(path('profiles', await this.resolveRef('profiles', ref)));
+    const { profile } = await this.api().get<{ profile: Profile }>(
+      path('profiles', await this.resolveRef('profiles', ref)),
+    );
     const { body, warnings } = profileBodyFromOptions(o, profile.env_vars);
     warnings.forEach((w) => this.note(`Warning: ${w}`));
     const answer = await this.api().put<{ profile: Profile }>(path('profiles', profile.id), body);
@@ -79,11 +91,16 @@ export class ProfilesUpdateCommand extends ApiCommand {
 export class ProfilesDeleteCommand extends ApiCommand {
   protected override readonly optionSpecs = [
     FORCE_OPTION,
-    { flags: '--clear-references', description: 'also delete it while tasks or jobs use it (their profile becomes none)' },
+    {
+      flags: '--clear-references',
+      description: 'also delete it while tasks or jobs use it (their profile becomes none)',
+    },
   ];
 
   protected async execute([ref]: string[]): Promise<void> {
-    const { profile } = await this.api().get<{ profile: Profile }>(path('profiles', await this.resolveRef('profiles', ref)));
+    const { profile } = await this.api().get<{ profile: Profile }>(
+      path('profiles', await this.resolveRef('profiles', ref)),
+    );
     if (!(await this.confirm(`Delete profile "${profile.name}" (${profile.id})?`))) return;
     const clear = this.given<{ clearReferences: boolean }>().clearReferences === true;
     const answer = await this.withCliHint(409, 'change those tasks and jobs first, or pass --clear-references', () =>
@@ -101,5 +118,9 @@ export const PROFILES_SUBCOMMANDS = [
   ProfilesDeleteCommand,
 ];
 
-@SubCommand({ name: 'profiles', description: 'environment profiles: list, get, create, update, delete', subCommands: PROFILES_SUBCOMMANDS })
+@SubCommand({
+  name: 'profiles',
+  description: 'environment profiles: list, get, create, update, delete',
+  subCommands: PROFILES_SUBCOMMANDS,
+})
 export class CliProfilesCommand extends CommandGroup {}

@@ -7,7 +7,9 @@ import { taskBodyFromOptions } from './task-options';
 describe('taskBodyFromOptions', () => {
   it('sends only the options given, under the API field names', () => {
     expect(taskBodyFromOptions({})).toEqual({});
-    expect(taskBodyFromOptions({ name: 'Review', prompt: '/review-pr 12', promptType: 'slash_command', model: 'opus' })).toEqual({
+    expect(
+      taskBodyFromOptions({ name: 'Review', prompt: '/review-pr 12', promptType: 'slash_command', model: 'opus' }),
+    ).toEqual({
       name: 'Review',
       prompt: '/review-pr 12',
       prompt_type: 'slash_command',
@@ -50,7 +52,10 @@ describe('taskBodyFromOptions', () => {
   });
 
   it('--cron alone means an interval schedule of type cron, with zone and policies alongside', () => {
-    expect(taskBodyFromOptions({ cron: '0 9 * * 1-5', timezone: 'Europe/Amsterdam', overlap: 'skip', catchup: 'default' }).schedule).toEqual({
+    expect(
+      taskBodyFromOptions({ cron: '0 9 * * 1-5', timezone: 'Europe/Amsterdam', overlap: 'skip', catchup: 'default' })
+        .schedule,
+    ).toEqual({
       schedule_type: 'interval',
       interval_type: 'cron',
       interval_cron: '0 9 * * 1-5',
@@ -85,7 +90,9 @@ describe('taskBodyFromOptions', () => {
       calendar_frequency: 'monthly',
       calendar_day_of_month: 31,
     });
-    expect(taskBodyFromOptions({ schedule: 'calendar', calendarFrequency: 'daily', calendarTime: '07:00' }).schedule).toEqual({
+    expect(
+      taskBodyFromOptions({ schedule: 'calendar', calendarFrequency: 'daily', calendarTime: '07:00' }).schedule,
+    ).toEqual({
       schedule_type: 'calendar',
       calendar_frequency: 'daily',
       calendar_time: '07:00',
@@ -122,7 +129,10 @@ describe('taskBodyFromOptions', () => {
     });
     // seq/overlap options apply to any schedule type: they imply none.
     expect(taskBodyFromOptions({ seqRetries: 1 }).schedule).toEqual({ seq_max_retries: 1 });
-    expect(taskBodyFromOptions({ schedule: 'sequential', seqRetries: 1 }).schedule).toEqual({ schedule_type: 'sequential', seq_max_retries: 1 });
+    expect(taskBodyFromOptions({ schedule: 'sequential', seqRetries: 1 }).schedule).toEqual({
+      schedule_type: 'sequential',
+      seq_max_retries: 1,
+    });
   });
 
   it.each([
@@ -142,7 +152,15 @@ describe('taskBodyFromOptions', () => {
 describe('jobBodyFromOptions', () => {
   it('sends given fields; working_directory is partial (the API merges it)', () => {
     expect(jobBodyFromOptions({})).toEqual({});
-    expect(jobBodyFromOptions({ name: 'Nightly', description: '', profile: 'none', workingDirectory: '~/repo', useWorktree: true })).toEqual({
+    expect(
+      jobBodyFromOptions({
+        name: 'Nightly',
+        description: '',
+        profile: 'none',
+        workingDirectory: '~/repo',
+        useWorktree: true,
+      }),
+    ).toEqual({
       name: 'Nightly',
       description: '',
       profile: null,
@@ -180,7 +198,8 @@ describe('profile --env options', () => {
       ['LIT', 'static', 'env:HOME'],
       ['EMPTY', 'static', ''],
     ]);
-    for (const bad of ['NOVALUE', '1X=y', '=y', 'A B=c', 'K=env:']) expect(() => parseEnvSpec(bad, undefined)).toThrow();
+    for (const bad of ['NOVALUE', '1X=y', '=y', 'A B=c', 'K=env:'])
+      expect(() => parseEnvSpec(bad, undefined)).toThrow();
   });
 
   it('--env-config parses key=value pairs with booleans and numbers; NAME= clears', () => {
@@ -212,11 +231,15 @@ describe('profile --env options', () => {
     ]);
     expect(warnings).toEqual(['the profile has no variable MISSING; nothing to remove']);
     // A source change drops the old source's options.
-    expect(mergeEnvVars(stored, { env: [{ name: 'AWS', source: 'env', value: 'X', config: null }] }).envVars[1].config).toBeNull();
+    expect(
+      mergeEnvVars(stored, { env: [{ name: 'AWS', source: 'env', value: 'X', config: null }] }).envVars[1].config,
+    ).toBeNull();
   });
 
   it('--env-config needs the variable; set-and-remove or setting twice is a usage error', () => {
-    expect(mergeEnvVars(stored, { envConfig: [{ name: 'OLD', config: { timeout_seconds: 3 } }] }).envVars[2].config).toEqual({ timeout_seconds: 3 });
+    expect(
+      mergeEnvVars(stored, { envConfig: [{ name: 'OLD', config: { timeout_seconds: 3 } }] }).envVars[2].config,
+    ).toEqual({ timeout_seconds: 3 });
     expect(() => mergeEnvVars(stored, { envConfig: [{ name: 'NOPE', config: null }] })).toThrow(ValidationError);
     expect(() =>
       mergeEnvVars(stored, { env: [{ name: 'X', source: 'static', value: '', config: null }], unsetEnv: ['X'] }),
@@ -226,9 +249,14 @@ describe('profile --env options', () => {
   });
 
   it('profile bodies carry env_vars only when variables change', () => {
-    expect(profileBodyFromOptions({ name: 'P', description: 'd' }, stored).body).toEqual({ name: 'P', description: 'd' });
+    expect(profileBodyFromOptions({ name: 'P', description: 'd' }, stored).body).toEqual({
+      name: 'P',
+      description: 'd',
+    });
     expect(profileBodyFromOptions({ unsetEnv: ['OLD'] }, stored).body['env_vars']).toHaveLength(2);
-    expect(profileBodyFromOptions({ name: 'P', env: [{ name: 'A', source: 'env', value: 'B', config: null }] }, []).body).toEqual({
+    expect(
+      profileBodyFromOptions({ name: 'P', env: [{ name: 'A', source: 'env', value: 'B', config: null }] }, []).body,
+    ).toEqual({
       name: 'P',
       env_vars: [{ name: 'A', source: 'env', value: 'B', config: null }],
     });

@@ -51,7 +51,12 @@ export class RunsGetCommand extends ApiCommand {
   }
 }
 
-@SubCommand({ name: 'stop', arguments: '<run>', argsDescription: RUN_ARG, description: 'stop a running or upcoming run' })
+@SubCommand({
+  name: 'stop',
+  arguments: '<run>',
+  argsDescription: RUN_ARG,
+  description: 'stop a running or upcoming run',
+})
 export class RunsStopCommand extends ApiCommand {
   protected override readonly optionSpecs = withOutput();
 
@@ -108,7 +113,9 @@ export class RunsDeleteCommand extends ApiCommand {
   description: "print a run's log; -f keeps following it until the run ends",
 })
 export class RunsLogsCommand extends ApiCommand {
-  protected override readonly optionSpecs = [{ flags: '-f, --follow', description: 'stream new lines until the run ends' }];
+  protected override readonly optionSpecs = [
+    { flags: '-f, --follow', description: 'stream new lines until the run ends' },
+  ];
 
   protected async execute([id]: string[]): Promise<void> {
     if (this.given<{ follow: boolean }>().follow) {
@@ -129,5 +136,9 @@ export const RUNS_SUBCOMMANDS = [
   RunsLogsCommand,
 ];
 
-@SubCommand({ name: 'runs', description: 'runs: list, get, stop, restart, delete, logs', subCommands: RUNS_SUBCOMMANDS })
+@SubCommand({
+  name: 'runs',
+  description: 'runs: list, get, stop, restart, delete, logs',
+  subCommands: RUNS_SUBCOMMANDS,
+})
 export class CliRunsCommand extends CommandGroup {}

@@ -4,7 +4,10 @@ import { CommandGroup } from '../ccs-command.base';
 import { ApiCommand, withOutput } from './api-command.base';
 import { SchedulerStatus, nodesTable, objectTable, schedulerTable } from './api-tables';
 
-@SubCommand({ name: 'state', description: 'everything at once: jobs, tasks, newest runs, profiles (masked), settings, nodes' })
+@SubCommand({
+  name: 'state',
+  description: 'everything at once: jobs, tasks, newest runs, profiles (masked), settings, nodes',
+})
 export class CliStateCommand extends ApiCommand {
   protected override readonly optionSpecs = withOutput();
 

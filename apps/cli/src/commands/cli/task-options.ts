@@ -20,21 +20,44 @@ import { commaList, daysOfWeek, decimal, isNoneWord, nonBlank, orNone, timeOfDay
 export const TASK_OPTIONS: readonly OptionSpec[] = [
   { flags: '--name <name>', description: 'display name', parse: nonBlank },
   { flags: '--prompt <text>', description: 'the prompt, or a slash command such as "/review-pr 12"', parse: nonBlank },
-  { flags: '--command <text>', description: 'same as --prompt (the original CLI\'s name)', parse: nonBlank },
+  { flags: '--command <text>', description: "same as --prompt (the original CLI's name)", parse: nonBlank },
   { flags: '--prompt-type <type>', description: 'how --prompt is meant', choices: PROMPT_TYPES },
   { flags: '--model <model>', description: 'Claude model, e.g. sonnet, opus, claude-sonnet-4-5', parse: nonBlank },
-  { flags: '--profile <profile>', description: 'profile id, id prefix or name whose environment the run gets; "none" clears' },
+  {
+    flags: '--profile <profile>',
+    description: 'profile id, id prefix or name whose environment the run gets; "none" clears',
+  },
   { flags: '--job <job>', description: 'job id, id prefix or name the task belongs to; "none" detaches it' },
   { flags: '--permissions <mode>', description: 'Claude permission mode (one value)', choices: PERMISSIONS },
-  { flags: '--session-mode <mode>', description: 'new session, reuse the last one, or fork it', choices: SESSION_MODES },
-  { flags: '--allowed-tools <tools>', description: 'tools allowed without asking, comma-separated ("" clears)', parse: commaList },
-  { flags: '--disallowed-tools <tools>', description: 'tools the run may not use, comma-separated ("" clears)', parse: commaList },
+  {
+    flags: '--session-mode <mode>',
+    description: 'new session, reuse the last one, or fork it',
+    choices: SESSION_MODES,
+  },
+  {
+    flags: '--allowed-tools <tools>',
+    description: 'tools allowed without asking, comma-separated ("" clears)',
+    parse: commaList,
+  },
+  {
+    flags: '--disallowed-tools <tools>',
+    description: 'tools the run may not use, comma-separated ("" clears)',
+    parse: commaList,
+  },
   { flags: '--enabled', description: 'let the schedule trigger the task' },
   { flags: '--disabled', description: 'never trigger the task from its schedule' },
   { flags: '--commit-on-success', description: 'git commit the working directory after a successful run' },
   { flags: '--no-commit-on-success', description: 'do not commit after a run' },
-  { flags: '--timeout <seconds>', description: 'run timeout; "default" = the settings\' default', parse: orNone(wholeNumber(1, 604_800)) },
-  { flags: '--max-turns <count>', description: 'Claude --max-turns; "none" = no limit', parse: orNone(wholeNumber(1, 10_000)) },
+  {
+    flags: '--timeout <seconds>',
+    description: 'run timeout; "default" = the settings\' default',
+    parse: orNone(wholeNumber(1, 604_800)),
+  },
+  {
+    flags: '--max-turns <count>',
+    description: 'Claude --max-turns; "none" = no limit',
+    parse: orNone(wholeNumber(1, 10_000)),
+  },
   {
     flags: '--max-budget-usd <usd>',
     description: 'Claude --max-budget-usd; "none" = no limit',
@@ -43,21 +66,52 @@ export const TASK_OPTIONS: readonly OptionSpec[] = [
   { flags: '--append-system-prompt <text>', description: 'Claude --append-system-prompt ("" clears)' },
   // schedule
   { flags: '--schedule <type>', description: 'what triggers the task', choices: SCHEDULE_TYPES },
-  { flags: '--calendar-frequency <frequency>', description: 'calendar schedules: how often', choices: CALENDAR_FREQUENCIES },
+  {
+    flags: '--calendar-frequency <frequency>',
+    description: 'calendar schedules: how often',
+    choices: CALENDAR_FREQUENCIES,
+  },
   { flags: '--calendar-time <HH:MM>', description: 'calendar schedules: time of day', parse: timeOfDay },
-  { flags: '--days <days>', description: 'weekly calendar: mon,wed,fri | mon-fri | weekdays | 0,2,4 (0 = Monday)', parse: daysOfWeek },
+  {
+    flags: '--days <days>',
+    description: 'weekly calendar: mon,wed,fri | mon-fri | weekdays | 0,2,4 (0 = Monday)',
+    parse: daysOfWeek,
+  },
   { flags: '--day-of-month <day>', description: 'monthly calendar: day 1-31', parse: wholeNumber(1, 31) },
-  { flags: '--interval-preset <preset>', description: 'interval schedules: a preset such as 5min, 1hour, 15 minutes', parse: nonBlank },
-  { flags: '--interval-value <count>', description: 'custom interval: number of units', parse: wholeNumber(1, 1_000_000) },
+  {
+    flags: '--interval-preset <preset>',
+    description: 'interval schedules: a preset such as 5min, 1hour, 15 minutes',
+    parse: nonBlank,
+  },
+  {
+    flags: '--interval-value <count>',
+    description: 'custom interval: number of units',
+    parse: wholeNumber(1, 1_000_000),
+  },
   { flags: '--interval-unit <unit>', description: 'custom interval: the unit', choices: INTERVAL_UNITS },
-  { flags: '--cron <expression>', description: 'cron interval: 5 fields, e.g. "0 9 * * 1-5" (0 and 7 = Sunday)', parse: nonBlank },
-  { flags: '--timezone <zone>', description: 'IANA zone for calendar and cron schedules; "default" = the scheduler\'s' },
+  {
+    flags: '--cron <expression>',
+    description: 'cron interval: 5 fields, e.g. "0 9 * * 1-5" (0 and 7 = Sunday)',
+    parse: nonBlank,
+  },
+  {
+    flags: '--timezone <zone>',
+    description: 'IANA zone for calendar and cron schedules; "default" = the scheduler\'s',
+  },
   { flags: '--watch-dir <dir>', description: 'file-watch schedules: directory to watch', parse: nonBlank },
   { flags: '--watch-recursive', description: 'file watch includes subdirectories (default)' },
   { flags: '--no-watch-recursive', description: 'file watch ignores subdirectories' },
   { flags: '--debounce <seconds>', description: 'file watch: quiet period before a run', parse: decimal(0, 3600) },
-  { flags: '--overlap <policy>', description: 'due while a run is active ("default" = settings)', choices: [...OVERLAP_POLICIES, 'default'] },
-  { flags: '--catchup <policy>', description: 'slots missed while down ("default" = settings)', choices: [...CATCHUP_POLICIES, 'default'] },
+  {
+    flags: '--overlap <policy>',
+    description: 'due while a run is active ("default" = settings)',
+    choices: [...OVERLAP_POLICIES, 'default'],
+  },
+  {
+    flags: '--catchup <policy>',
+    description: 'slots missed while down ("default" = settings)',
+    choices: [...CATCHUP_POLICIES, 'default'],
+  },
   {
     flags: '--catchup-window-hours <hours>',
     description: 'how far back to catch up; "default" = settings',
@@ -66,11 +120,27 @@ export const TASK_OPTIONS: readonly OptionSpec[] = [
   // retries
   { flags: '--retry', description: 'retry failed runs automatically' },
   { flags: '--no-retry', description: 'do not retry failed runs' },
-  { flags: '--retry-attempts <count>', description: 'retries after the first attempt (0-10)', parse: wholeNumber(0, 10) },
+  {
+    flags: '--retry-attempts <count>',
+    description: 'retries after the first attempt (0-10)',
+    parse: wholeNumber(0, 10),
+  },
   { flags: '--retry-delay <seconds>', description: 'delay before the first retry', parse: decimal(0, 86_400) },
-  { flags: '--retry-backoff <multiplier>', description: 'each further retry waits this many times longer (1-10)', parse: decimal(1, 10) },
-  { flags: '--seq-retries <count>', description: 'in a job run: retries of this task before the job fails (0-10)', parse: wholeNumber(0, 10) },
-  { flags: '--seq-retry-delay <seconds>', description: 'in a job run: seconds between those retries', parse: decimal(0, 86_400) },
+  {
+    flags: '--retry-backoff <multiplier>',
+    description: 'each further retry waits this many times longer (1-10)',
+    parse: decimal(1, 10),
+  },
+  {
+    flags: '--seq-retries <count>',
+    description: 'in a job run: retries of this task before the job fails (0-10)',
+    parse: wholeNumber(0, 10),
+  },
+  {
+    flags: '--seq-retry-delay <seconds>',
+    description: 'in a job run: seconds between those retries',
+    parse: decimal(0, 86_400),
+  },
   // notifications
   { flags: '--notify-start', description: 'notify when a run starts' },
   { flags: '--no-notify-start', description: 'no notification when a run starts' },
@@ -145,8 +215,10 @@ function set(target: Record<string, unknown>, key: string, value: unknown): void
   if (value !== undefined) target[key] = value;
 }
 
-const nullIfNone = (v: string | undefined): string | null | undefined => (v === undefined ? undefined : isNoneWord(v) ? null : v);
-const nullIfEmpty = (v: string | undefined): string | null | undefined => (v === undefined ? undefined : v === '' ? null : v);
+const nullIfNone = (v: string | undefined): string | null | undefined =>
+  v === undefined ? undefined : isNoneWord(v) ? null : v;
+const nullIfEmpty = (v: string | undefined): string | null | undefined =>
+  v === undefined ? undefined : v === '' ? null : v;
 
 /**
  * The schedule type the other schedule options imply, so `--cron "0 9 * * *"` alone means an interval schedule.
@@ -163,7 +235,9 @@ function impliedScheduleType(o: TaskOptionValues): string | undefined {
     .map(([type, keys]) => [type, keys.filter((k) => o[k as keyof TaskOptionValues] !== undefined)] as const)
     .filter(([, keys]) => keys.length > 0);
   if (used.length > 1) {
-    throw usage(`${used.map(([, k]) => flag(k[0])).join(' and ')} belong to different schedule types; use one type's options`);
+    throw usage(
+      `${used.map(([, k]) => flag(k[0])).join(' and ')} belong to different schedule types; use one type's options`,
+    );
   }
   const [found] = used;
   if (!found) return undefined;
@@ -180,13 +254,15 @@ function impliedIntervalType(o: TaskOptionValues): string | undefined {
     o.intervalValue !== undefined || o.intervalUnit !== undefined ? 'custom' : null,
     o.cron !== undefined ? 'cron' : null,
   ].filter((k): k is string => k !== null);
-  if (kinds.length > 1) throw usage('give the interval one way: --interval-preset, --interval-value/--interval-unit, or --cron');
+  if (kinds.length > 1)
+    throw usage('give the interval one way: --interval-preset, --interval-value/--interval-unit, or --cron');
   return kinds[0];
 }
 
 /** `--days` alone means weekly, `--day-of-month` alone monthly. */
 function impliedFrequency(o: TaskOptionValues): string | undefined {
-  if (o.days !== undefined && o.dayOfMonth !== undefined) throw usage('--days (weekly) and --day-of-month (monthly) exclude each other');
+  if (o.days !== undefined && o.dayOfMonth !== undefined)
+    throw usage('--days (weekly) and --day-of-month (monthly) exclude each other');
   if (o.calendarFrequency !== undefined) return o.calendarFrequency;
   if (o.days !== undefined) return 'weekly';
   if (o.dayOfMonth !== undefined) return 'monthly';
@@ -199,7 +275,8 @@ function impliedFrequency(o: TaskOptionValues): string | undefined {
  * `ValidationError` (exit 2).
  */
 export function taskBodyFromOptions(o: TaskOptionValues): TaskBody {
-  if (o.prompt !== undefined && o.command !== undefined) throw usage('--prompt and --command are the same option; give one');
+  if (o.prompt !== undefined && o.command !== undefined)
+    throw usage('--prompt and --command are the same option; give one');
   if (o.enabled && o.disabled) throw usage('--enabled and --disabled exclude each other');
   const body: TaskBody = {};
   set(body, 'name', o.name);

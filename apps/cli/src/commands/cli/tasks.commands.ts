@@ -23,7 +23,9 @@ abstract class TaskCommand extends ApiCommand {
 
 @SubCommand({ name: 'list', aliases: ['ls'], description: 'list tasks (with their run totals and next run)' })
 export class TasksListCommand extends TaskCommand {
-  protected override readonly optionSpecs = withOutput([{ flags: '--job <job>', description: 'only the tasks of this job (id, prefix or name)' }]);
+  protected override readonly optionSpecs = withOutput([
+    { flags: '--job <job>', description: 'only the tasks of this job (id, prefix or name)' },
+  ]);
 
   protected async execute(): Promise<void> {
     const { job } = this.given<{ job: string }>();
@@ -72,7 +74,8 @@ export class TasksUpdateCommand extends TaskCommand {
 
   protected async execute([ref]: string[]): Promise<void> {
     const body = taskBodyFromOptions(this.given<TaskOptionValues>());
-    if (Object.keys(body).length === 0) throw new ValidationError('nothing to update: give at least one option (see --help)');
+    if (Object.keys(body).length === 0)
+      throw new ValidationError('nothing to update: give at least one option (see --help)');
     const id = await this.taskId(ref);
     const answer = await this.api().put<{ task: TaskView }>(path('tasks', id), await this.withResolvedRefs(body));
     this.print(answer, () => taskDetail(answer.task));
@@ -119,7 +122,12 @@ export class TasksRunCommand extends TaskCommand {
   }
 }
 
-@SubCommand({ name: 'enable', arguments: '<task>', argsDescription: TASK_ARG, description: 'let the schedule trigger the task' })
+@SubCommand({
+  name: 'enable',
+  arguments: '<task>',
+  argsDescription: TASK_ARG,
+  description: 'let the schedule trigger the task',
+})
 export class TasksEnableCommand extends TaskCommand {
   protected override readonly optionSpecs = withOutput();
 
@@ -129,7 +137,12 @@ export class TasksEnableCommand extends TaskCommand {
   }
 }
 
-@SubCommand({ name: 'disable', arguments: '<task>', argsDescription: TASK_ARG, description: 'stop the schedule from triggering the task' })
+@SubCommand({
+  name: 'disable',
+  arguments: '<task>',
+  argsDescription: TASK_ARG,
+  description: 'stop the schedule from triggering the task',
+})
 export class TasksDisableCommand extends TaskCommand {
   protected override readonly optionSpecs = withOutput();
 
@@ -150,5 +163,9 @@ export const TASKS_SUBCOMMANDS = [
   TasksDisableCommand,
 ];
 
-@SubCommand({ name: 'tasks', description: 'tasks: list, get, create, update, delete, run, enable, disable', subCommands: TASKS_SUBCOMMANDS })
+@SubCommand({
+  name: 'tasks',
+  description: 'tasks: list, get, create, update, delete, run, enable, disable',
+  subCommands: TASKS_SUBCOMMANDS,
+})
 export class CliTasksCommand extends CommandGroup {}
