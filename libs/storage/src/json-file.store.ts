@@ -136,8 +136,23 @@ function assertWritable(state: StoreState, what: string): void {
   }
 }
 
+/**
+ * One item as an element of the file's array, exactly as `serializeJson(array)` writes it: the text between
+ * `[\n` and `\n]` of a one-element array. (A slice of a flat string, not a concatenation: joining thousands of
+ * concatenated strings re-flattens each of them on every write and costs more than encoding everything anew.)
+ */
+function encodeElement(item: unknown): string {
+  return JSON.stringify([item], null, 2).slice(2, -2);
+}
+
 /** One JSON-array file held in memory; the Repository port over it. */
 export class JsonFileRepository<T extends { id: string }> implements Repository<T> {
+  /**
+   * Each item's text in the file, kept until the item changes: a write then re-encodes only what changed instead
+   * of the whole collection (a run's status change used to re-serialise every run in runs.json).
+   */
+  private readonly encoded = new Map<string, string>();
+
   constructor(
     private readonly state: StoreState,
     readonly fileName: string,
@@ -149,6 +164,17 @@ export class JsonFileRepository<T extends { id: string }> implements Repository<
 
   list(): T[] {
     return [...this.items.values()].map((v) => copyJson(v));
+  }
+
+  filter(predicate: (item: Readonly<T>) => boolean): T[] {
+    const out: T[] = [];
+    for (const v of this.items.values()) if (predicate(v)) out.push(copyJson(v));
+    return out;
+  }
+
+  find(predicate: (item: Readonly<T>) => boolean): T | undefined {
+    for (const v of this.items.values()) if (predicate(v)) return copyJson(v);
+    return undefined;
   }
 
   get(id: string): T | undefined {
@@ -168,6 +194,7 @@ export class JsonFileRepository<T extends { id: string }> implements Repository<
   async put(item: T): Promise<T> {
     const [stored] = this.prepare([item], 'put');
     this.items.set(stored.id, stored);
+    this.encoded.delete(stored.id);
     await this.persist();
     return copyJson(stored);
   }
@@ -176,13 +203,17 @@ export class JsonFileRepository<T extends { id: string }> implements Repository<
     // Validate everything first: a batch is applied whole or not at all.
     const prepared = this.prepare(items, 'putMany');
     if (prepared.length === 0) return;
-    for (const v of prepared) this.items.set(v.id, v);
+    for (const v of prepared) {
+      this.items.set(v.id, v);
+      this.encoded.delete(v.id);
+    }
     await this.persist();
   }
 
   async delete(id: string): Promise<boolean> {
     assertWritable(this.state, `delete a ${this.kind}`);
     if (!this.items.delete(id)) return false;
+    this.encoded.delete(id);
     await this.persist();
     return true;
   }
@@ -190,7 +221,10 @@ export class JsonFileRepository<T extends { id: string }> implements Repository<
   async deleteMany(ids: string[]): Promise<number> {
     assertWritable(this.state, `delete ${this.kind}s`);
     let n = 0;
-    for (const id of ids) if (this.items.delete(id)) n++;
+    for (const id of ids) {
+      if (this.items.delete(id)) n++;
+      this.encoded.delete(id);
+    }
     if (n > 0) await this.persist();
     return n;
   }
@@ -205,9 +239,19 @@ export class JsonFileRepository<T extends { id: string }> implements Repository<
     return this.writer?.writes ?? 0;
   }
 
-  /** The file's content for the current state. */
+  /** The file's content for the current state: byte for byte `serializeJson([...items])`, from cached item texts. */
   serialize(): string {
-    return serializeJson([...this.items.values()]);
+    if (this.items.size === 0) return serializeJson([]);
+    const parts: string[] = [];
+    for (const [id, v] of this.items) {
+      let text = this.encoded.get(id);
+      if (text === undefined) {
+        text = encodeElement(v);
+        this.encoded.set(id, text);
+      }
+      parts.push(text);
+    }
+    return `[\n${parts.join(',\n')}\n]\n`;
   }
 
   private prepare(items: T[], op: string): T[] {

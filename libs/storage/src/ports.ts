@@ -8,6 +8,14 @@ import type { ClusterNode, Job, Occurrence, Profile, Run, Settings, Task } from 
 export interface Repository<T extends { id: string }> {
   /** All items, in storage order. Returned objects are copies: mutating them changes nothing. */
   list(): T[];
+  /**
+   * Copies of the items the predicate accepts, in storage order. Only matches are copied, so a narrow query over a
+   * large collection (e.g. the active runs of one task) costs a scan, not a copy of everything. The predicate sees
+   * the stored item and must not modify it.
+   */
+  filter(predicate: (item: Readonly<T>) => boolean): T[];
+  /** A copy of the first item (storage order) the predicate accepts; stops at the first match. */
+  find(predicate: (item: Readonly<T>) => boolean): T | undefined;
   get(id: string): T | undefined;
   /** Full id or unique prefix → the item. Throws NotFoundError / AmbiguousIdError / ValidationError. */
   resolve(idOrPrefix: string): T;

@@ -65,9 +65,18 @@ export class RunService {
     return () => this.finishedListeners.delete(listener);
   }
 
+  /**
+   * The oldest non-terminal run of a task, if any. For "is the task busy?" checks, which run on every fire and every
+   * finished run: it stops at the first match instead of copying every active run.
+   */
+  firstActiveRun(taskId: string): Run | undefined {
+    return this.store.runs.find((r) => r.task_id === taskId && !isTerminalRunStatus(r.status));
+  }
+
   /** Non-terminal runs of a task (upcoming or running). */
   activeRuns(taskId: string): Run[] {
-    return this.store.runs.list().filter((r) => r.task_id === taskId && !isTerminalRunStatus(r.status));
+    // filter() copies only the matches: this runs on every fire and every finished run, with thousands of runs kept.
+    return this.store.runs.filter((r) => r.task_id === taskId && !isTerminalRunStatus(r.status));
   }
 
   /** Creates a run for the task, persists it as `upcoming` and dispatches it to a worker. */

@@ -300,20 +300,21 @@ export class SchedulerService {
   /** A slot is due: start a run, or record why not, per the task's overlap policy. */
   async fire(task: Task, scheduledTime: Date, trigger: RunTrigger): Promise<void> {
     const policy: OverlapPolicy = task.schedule.overlap_policy ?? this.store.settings.get().default_overlap_policy;
-    const active = this.runs.activeRuns(task.id);
-    if (active.length > 0 && policy !== 'allow') {
+    const busy = policy === 'allow' ? undefined : this.runs.firstActiveRun(task.id);
+    if (busy) {
       if (policy === 'skip') {
-        return void (await this.record(task.id, scheduledTime, 'skipped_overlap', null, `run ${active[0].id} was still active`));
+        return void (await this.record(task.id, scheduledTime, 'skipped_overlap', null, `run ${busy.id} was still active`));
       }
       if (policy === 'queue_one') {
         if (this.queued.has(task.id)) {
           return void (await this.record(task.id, scheduledTime, 'skipped_overlap', null, 'a run was already active and another slot already queued'));
         }
-        const occ = await this.record(task.id, scheduledTime, 'queued_overlap', null, `queued behind run ${active[0].id}`);
+        const occ = await this.record(task.id, scheduledTime, 'queued_overlap', null, `queued behind run ${busy.id}`);
         this.queued.set(task.id, occ);
         return;
       }
       // replace: stop what is running, then start the new run.
+      const active = this.runs.activeRuns(task.id);
       for (const r of active) {
         await this.runs.stop(r.id, 'scheduler', 'replaced by a newer scheduled run (overlap policy replace)', 0).catch(() => undefined);
       }
@@ -326,7 +327,7 @@ export class SchedulerService {
   }
 
   private onRunFinished(taskId: string): void {
-    if (!this.started || this.runs.activeRuns(taskId).length > 0) return;
+    if (!this.started || this.runs.firstActiveRun(taskId)) return;
     const task = this.store.tasks.get(taskId);
     const queued = this.queued.get(taskId);
     if (queued) {
@@ -400,7 +401,7 @@ export class SchedulerService {
     const task = this.store.tasks.get(taskId);
     if (!state || !task || !task.enabled) return;
     // A run of this task editing files in the watched tree must not trigger the task again (self-trigger loop).
-    if (this.runs.activeRuns(taskId).length > 0) return log.debug(`ignoring ${file}: task ${taskId} is running`);
+    if (this.runs.firstActiveRun(taskId)) return log.debug(`ignoring ${file}: task ${taskId} is running`);
     log.debug(`task ${taskId}: change in ${file}`);
     state.debounce?.cancel();
     state.debounce = this.clock.setTimer(() => {
