@@ -60,6 +60,7 @@ export function JobDialog({ jobId, onClose }: { jobId: string | null; onClose: (
       }
     >
       <form
+        noValidate
         id="job-form"
         className="form"
         onSubmit={(e) => {

@@ -18,10 +18,11 @@ export function useJobActions() {
   const { state, refreshAll } = useDashboard();
   const confirm = useConfirm();
   const action = useAction();
-  const taskCount = (job: JobView) => job.task_count ?? state.tasks.filter((t) => t.job_id === job.id).length;
   const remove = async (job: JobView): Promise<void> => {
-    const tasks = taskCount(job);
-    const runs = job.stats?.runs ?? 0;
+    // Counted from the task list, which events keep current (the job's own totals are refreshed a moment later).
+    const jobTasks = state.tasks.filter((t) => t.job_id === job.id);
+    const tasks = jobTasks.length;
+    const runs = jobTasks.reduce((n, t) => n + (t.stats?.runs ?? 0), 0);
     const ok = await confirm({
       title: 'Delete job',
       danger: true,

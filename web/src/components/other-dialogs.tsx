@@ -95,6 +95,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
       }
     >
       <form
+        noValidate
         id="settings-form"
         className="form settings"
         onSubmit={(e) => {

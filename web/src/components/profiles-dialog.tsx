@@ -131,6 +131,7 @@ export function ProfilesDialog({ profileId, onClose }: { profileId?: string | nu
           </button>
         </nav>
         <form
+          noValidate
           className="form profile-form"
           aria-label="Profile"
           onSubmit={(e) => {

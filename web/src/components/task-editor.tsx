@@ -258,6 +258,7 @@ export function TaskEditor() {
         )}
       </header>
       <form
+        noValidate
         className="editor"
         aria-label="Task editor"
         onSubmit={(e) => {
