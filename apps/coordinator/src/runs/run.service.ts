@@ -219,7 +219,6 @@ export class RunService {
     if (!run) return null;
     const ended = endRun(run, status, reason, this.clock.now());
     if (!ended) return null;
-    await this.store.runs.put(ended);
     await this.afterFinish(ended);
     return ended;
   }
@@ -326,19 +325,24 @@ export class RunService {
     if (!run) return log.warn(`final event for unknown run ${runId}`);
     const updated = applyOutcome(run, outcome, nodeId);
     if (!updated) return;
-    await this.store.runs.put(updated);
     await this.afterFinish(updated);
   }
 
+  /** Persists a run's final state (with its task's last status), then announces it and runs the follow-ups. */
   private async afterFinish(run: Run): Promise<void> {
     this.outputSeq.delete(run.id);
     const task = this.store.tasks.get(run.task_id);
+    let patched: Task | null = null;
     if (task) {
       const patch: Partial<Task> = { last_run_status: run.status };
       if (run.session_id && run.status !== 'cancelled') patch.last_session_id = run.session_id;
-      await this.store.tasks.put({ ...task, ...patch });
-      this.hub.publish('task.changed', { ...task, ...patch });
+      patched = { ...task, ...patch };
     }
+    // runs.json and tasks.json are written side by side: one write cycle instead of two. Events are applied one at
+    // a time, so this halves what a finished run holds up the event queue. A crash in between can leave the task's
+    // last_run_status ahead of a run that restart reconciliation then fails; both are display fields.
+    await Promise.all([this.store.runs.put(run), patched ? this.store.tasks.put(patched) : undefined]);
+    if (patched) this.hub.publish('task.changed', patched);
     this.hub.publish('run.updated', run);
     const waiters = this.terminalWaiters.get(run.id);
     this.terminalWaiters.delete(run.id);
