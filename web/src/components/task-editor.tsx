@@ -2,7 +2,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { api } from '@/lib/api';
 import { useDashboard } from '@/lib/dashboard-store';
-import { formatCost, formatTokens, formatWhen } from '@/lib/format';
+import { formatCost, formatTokens, formatWhen, plural } from '@/lib/format';
 import { scheduleBody } from '@/lib/schedule';
 import type { FireTime, ScheduleConfig, Settings, TaskView } from '@/lib/types';
 import { ScheduleEditor } from './schedule-editor';
@@ -275,7 +275,7 @@ export function TaskEditor() {
             <div className="task-facts">
               {task.stats && (
                 <span>
-                  {task.stats.runs} runs · {task.stats.success} ok · {task.stats.failed} failed
+                  {plural(task.stats.runs, 'run')} · {task.stats.success} ok · {task.stats.failed} failed
                   {task.stats.cost_usd > 0 && ` · ${formatCost(task.stats.cost_usd)}`}
                   {task.stats.input_tokens + task.stats.output_tokens > 0 &&
                     ` · ${formatTokens(task.stats.input_tokens + task.stats.output_tokens)} tokens`}
