@@ -1,2 +1,4 @@
 export * from './logger';
 export * from './clock';
+export * from './telemetry.config';
+export * from './telemetry';
