@@ -11,7 +11,7 @@ import {
   shouldRetry,
 } from '@ccs/core';
 import type { DataStore } from '@ccs/storage';
-import { Clock, TimerHandle, getLogger } from '@ccs/shared';
+import { Clock, RunTelemetry, TimerHandle, getLogger } from '@ccs/shared';
 import {
   CommandBus,
   EventEnvelope,
@@ -50,6 +50,8 @@ export class RunService {
   private readonly outputSeq = new Map<string, number>();
   private redispatchTimer: TimerHandle | null = null;
   private redispatchDelayMs = 1000;
+  /** OpenTelemetry (issue #6): run spans and run metrics; every call returns at once when telemetry is off. */
+  private readonly telemetry = new RunTelemetry();
 
   constructor(
     private readonly store: DataStore,
@@ -94,6 +96,7 @@ export class RunService {
       },
       now,
     );
+    this.telemetry.created(run, now); // telemetry: opens the run's root span `run <task name>`
     await this.store.runs.put(run);
     this.hub.publish('run.created', run);
     await this.dispatch(run, task);
@@ -114,6 +117,8 @@ export class RunService {
       default_working_directory: settings.default_working_directory,
       ...this.overrides,
     };
+    // Telemetry: a `dispatch` span under the run's span; its W3C context travels as the envelope's traceparent.
+    const traceparent = this.telemetry.dispatching(run);
     try {
       await this.commands.send(
         makeEnvelope(
@@ -126,16 +131,18 @@ export class RunService {
             job_profile: this.profile(job?.profile ?? null),
             settings: exec,
           },
-          { runId: run.id },
+          traceparent ? { runId: run.id, traceparent } : { runId: run.id },
         ),
       );
     } catch (err) {
+      this.telemetry.dispatched(run.id, err);
       // The persisted `upcoming` run without `dispatched_at` is the outbox entry: it is sent again until the
       // transport takes it, so a command accepted by the API is never lost while SNS/SQS are unavailable.
       log.warn(`dispatch of run ${run.id} failed, will retry:`, err instanceof Error ? err.message : err);
       this.scheduleRedispatch();
       return;
     }
+    this.telemetry.dispatched(run.id);
     this.redispatchDelayMs = 1000;
     const current = this.store.runs.get(run.id);
     if (current && current.status === 'upcoming' && !current.dispatched_at) {
@@ -250,6 +257,7 @@ export class RunService {
     this.retryTimers.clear();
     this.redispatchTimer?.cancel();
     this.redispatchTimer = null;
+    this.telemetry.close();
   }
 
   /** Applies one event from a node. Idempotent; unknown runs are logged and ignored. */
@@ -308,6 +316,7 @@ export class RunService {
       }
       await this.store.runs.put(decision.run);
       this.hub.publish('run.updated', decision.run);
+      this.telemetry.started(decision.run, this.clock); // telemetry: ccs.runs.started, ccs.dispatch.latency
     },
     TaskOutput: (p) => {
       // Output chunks go to live viewers only; the node writes the durable log itself. Drop duplicates.
@@ -331,6 +340,7 @@ export class RunService {
   /** Persists a run's final state (with its task's last status), then announces it and runs the follow-ups. */
   private async afterFinish(run: Run): Promise<void> {
     this.outputSeq.delete(run.id);
+    this.telemetry.finished(run); // telemetry: ends the run span; ccs.runs.finished, duration, tokens, cost
     const task = this.store.tasks.get(run.task_id);
     let patched: Task | null = null;
     if (task) {

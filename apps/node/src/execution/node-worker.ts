@@ -113,7 +113,8 @@ export class NodeWorker {
           log.info(`run ${run.id} was stopped before it reached this node; not starting it`);
           return;
         }
-        const handle = this.executor.start(cmd.payload);
+        // The envelope's traceparent lets the node's `execute` span join the run's trace (telemetry).
+        const handle = this.executor.start(cmd.payload, cmd.traceparent);
         this.running.set(run.id, handle);
         try {
           await handle.done;

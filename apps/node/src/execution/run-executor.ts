@@ -1,5 +1,5 @@
 import { DomainError, Job, Profile, Task } from '@ccs/core';
-import { Clock, getLogger } from '@ccs/shared';
+import { Clock, getLogger, traceExecution } from '@ccs/shared';
 import type { EventBus, ExecuteRunPayload, LogStore, RunOutcome } from '@ccs/transport';
 import { makeEnvelope } from '@ccs/transport';
 import { buildClaudeArgv, formatCommandLine } from '../claude/claude-argv';
@@ -61,7 +61,8 @@ export interface ExecutionHandle {
 export class RunExecutor {
   constructor(private readonly deps: RunExecutorDeps) {}
 
-  start(payload: ExecuteRunPayload): ExecutionHandle {
+  /** `traceparent`: the ExecuteRun envelope's W3C trace context, which the `execute` span continues (telemetry). */
+  start(payload: ExecuteRunPayload, traceparent?: string): ExecutionHandle {
     const { run } = payload;
     let process: RunningProcess | null = null;
     let stopInfo: { reason: string; by: string } | null = null;
@@ -74,10 +75,11 @@ export class RunExecutor {
         if (process) await process.stop(reason, by);
       },
     };
-    handle.done = this.execute(payload, (p) => {
+    // Telemetry (issue #6): the execution runs inside an `execute` span of the run's trace; a plain call when off.
+    handle.done = traceExecution(traceparent, run.id, this.deps.nodeId, () => this.execute(payload, (p) => {
       process = p;
       if (stopInfo) void p.stop(stopInfo.reason, stopInfo.by);
-    }, () => stopInfo).catch((err: unknown) => {
+    }, () => stopInfo)).catch((err: unknown) => {
       // execute() reports its own failures; this is the last line of defence against a lost run.
       log.error(`run ${run.id} crashed in the executor:`, err);
       return this.publishFinal(payload, this.failedOutcome(this.deps.clock.now(), `internal error: ${String(err)}`));
