@@ -7,7 +7,7 @@ import { machineTimeZone } from '@ccs/core';
 import { ApiServer, ChokidarFileWatcher, Coordinator, createApiServer } from '@ccs/coordinator';
 import { NodeWorker, createRunExecutor, expandPath } from '@ccs/node';
 import { openDataStore } from '@ccs/storage';
-import { getLogger, systemClock } from '@ccs/shared';
+import { getLogger, runMetrics, startTelemetry, systemClock } from '@ccs/shared';
 import {
   BufferedEventBus,
   S3LogStore,
@@ -69,6 +69,19 @@ export interface RunningMode {
 export async function startDaemon(o: DaemonOptions): Promise<RunningMode> {
   const { sqs, sns, s3 } = clients(o);
   const store = await openDataStore({ dataDir: o.dataDir });
+  // OpenTelemetry when the OTEL_* variables ask for it (off by default); before the coordinator starts any run.
+  const telemetry = startTelemetry({ mode: 'daemon', env: o.env });
+  const queueDepths = async (): Promise<Record<string, number>> => {
+    const out: Record<string, number> = {};
+    const queues: [string, string | null][] = [['server_queue', o.serverQueueUrl], ['node_queue', o.nodeQueueUrl]];
+    for (const [name, url] of queues) {
+      if (!url) continue;
+      const d = await queueDepth(sqs, url);
+      out[`${name}_visible`] = d.visible;
+      out[`${name}_in_flight`] = d.inFlight;
+    }
+    return out;
+  };
   const logs = new S3LogStore(s3, { bucket: o.bucket, spoolDir: path.join(store.dataDir, 'spool') });
   await logs.start();
   const events = new SqsEventSource(sqs, {
@@ -87,23 +100,14 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningMode> {
       mode: 'daemon',
       startedAt: new Date(),
       dataDir: store.dataDir,
-      queueDepths: async () => {
-        const out: Record<string, number> = {};
-        const queues: [string, string | null][] = [['server_queue', o.serverQueueUrl], ['node_queue', o.nodeQueueUrl]];
-        for (const [name, url] of queues) {
-          if (!url) continue;
-          const d = await queueDepth(sqs, url);
-          out[`${name}_visible`] = d.visible;
-          out[`${name}_in_flight`] = d.inFlight;
-        }
-        return out;
-      },
+      queueDepths,
     },
     defaultTimezone: machineTimeZone(),
     expandPath: (p) => expandPath(p, { homeDir: os.homedir(), env: o.env }),
     nodeTimeoutMs: o.nodeTimeoutMs,
     cloud: true,
   });
+  const stopQueueGauge = runMetrics.observeQueueDepths(queueDepths);
   let api: ApiServer | null = null;
   try {
     await coordinator.start();
@@ -111,6 +115,8 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningMode> {
   } catch (err) {
     await coordinator.stop().catch(() => undefined);
     await store.close().catch(() => undefined);
+    await telemetry.shutdown();
+    stopQueueGauge();
     throw err;
   }
   let closing: Promise<void> | null = null;
@@ -123,6 +129,9 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningMode> {
         await coordinator.stop();
         logs.close();
         await store.close();
+        // Before the SQS client goes: the final metric collection still asks it for the queue depths.
+        await telemetry.shutdown();
+        stopQueueGauge();
         sqs.destroy();
         sns.destroy();
         s3.destroy();
@@ -156,6 +165,8 @@ export interface NodeOptions extends AwsClientOptions {
  */
 export async function startNode(o: NodeOptions): Promise<RunningMode> {
   const { sqs, sns, s3 } = clients(o);
+  // OpenTelemetry when the OTEL_* variables ask for it (off by default): the `execute` spans of this node's runs.
+  const telemetry = startTelemetry({ mode: 'node', env: o.env });
   const events = new BufferedEventBus(new SnsEventBus(sns, { controlBusArn: o.controlBusArn }));
   const logs = new S3LogStore(s3, { bucket: o.bucket, spoolDir: path.join(o.workDir, 'spool') });
   await logs.start();
@@ -193,7 +204,12 @@ export async function startNode(o: NodeOptions): Promise<RunningMode> {
     executor,
     systemClock,
   );
-  await worker.start();
+  try {
+    await worker.start();
+  } catch (err) {
+    await telemetry.shutdown();
+    throw err;
+  }
   let closing: Promise<void> | null = null;
   return {
     close: (reason = 'node shutting down') =>
@@ -204,6 +220,7 @@ export async function startNode(o: NodeOptions): Promise<RunningMode> {
         await events.flush(10_000);
         events.close();
         logs.close();
+        await telemetry.shutdown();
         sqs.destroy();
         sns.destroy();
         s3.destroy();

@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import { machineTimeZone } from '@ccs/core';
 import { DataStore, RunLogFiles, openDataStore, selectLogFilesToPrune } from '@ccs/storage';
-import { Clock, getLogger, systemClock } from '@ccs/shared';
+import { Clock, getLogger, runMetrics, startTelemetry, systemClock } from '@ccs/shared';
 import { FileLogStore, InMemoryTransport } from '@ccs/transport';
 import { ApiServer, ChokidarFileWatcher, Coordinator, createApiServer } from '@ccs/coordinator';
 import { NodeWorker, createRunExecutor, expandPath } from '@ccs/node';
@@ -42,7 +42,10 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
   const clock = o.clock ?? systemClock;
   const homeDir = o.homeDir ?? os.homedir();
   const store = await openDataStore({ dataDir: o.dataDir });
+  // OpenTelemetry when the OTEL_* variables ask for it (off by default); before the coordinator starts any run.
+  const telemetry = startTelemetry({ mode: 'gui', env: o.env });
   const transport = new InMemoryTransport();
+  const queueDepths = (): Promise<Record<string, number>> => Promise.resolve(transport.depth());
   const logs = new FileLogStore(RunLogFiles.forDataDir(store.dataDir));
   const expansion = { homeDir, env: o.env };
   const coordinator = new Coordinator({
@@ -56,7 +59,7 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
       mode: 'gui',
       startedAt: clock.now(),
       dataDir: store.dataDir,
-      queueDepths: () => Promise.resolve(transport.depth()),
+      queueDepths,
     },
     defaultTimezone: machineTimeZone(),
     expandPath: (p) => expandPath(p, expansion),
@@ -96,6 +99,7 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
     clock,
   );
   coordinator.settings.onChange((s) => worker.setCapacity(s.max_concurrent_tasks));
+  const stopQueueGauge = runMetrics.observeQueueDepths(queueDepths);
   let api: ApiServer | null = null;
   try {
     await coordinator.start();
@@ -106,6 +110,8 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
     await coordinator.stop().catch(() => undefined);
     transport.close();
     await store.close().catch(() => undefined);
+    await telemetry.shutdown();
+    stopQueueGauge();
     throw err;
   }
   let closing: Promise<void> | null = null;
@@ -121,6 +127,9 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
       await coordinator.stop();
       transport.close();
       await store.close();
+      // Last, so the spans of runs ended during shutdown are flushed too (and the final queue depths collected).
+      await telemetry.shutdown();
+      stopQueueGauge();
     })());
   return { url: api.url, coordinator, store, close };
 }
