@@ -8,7 +8,7 @@ import { currentLogLevel, getLogger } from '@ccs/shared';
 import { CLI_CONFIG, CliConfig } from '../cli.config';
 import { DataDirectoryService } from '../debug/data-directory.service';
 import { DAEMON_ENV, NODE_ENV } from '../runtime/cloud.config';
-import { RunningMode, startDaemon, startNode } from '../runtime/cloud-runtime';
+import type { RunningMode } from '../runtime/cloud-runtime';
 import { CcsCommand } from './ccs-command.base';
 import { API_TOKEN_ENV, parsePort } from './gui.command';
 
@@ -142,6 +142,7 @@ export class DaemonCommand extends CloudCommand {
     const env = DAEMON_ENV;
     const num = (v: number | undefined, e: string, dflt: number): number => v ?? (this.config.processEnv[e] ? positiveInt(this.config.processEnv[e], e) : dflt);
     const dataDir = this.dataDirs.resolve(this.globals().dataDir);
+    const { startDaemon } = await import('../runtime/cloud-runtime.js');
     const mode = await startDaemon({
       commandTopicArn: this.pick(f.commandTopic, env.commandTopic, '--command-topic', true),
       serverQueueUrl: this.pick(f.serverQueue, env.serverQueue, '--server-queue', true),
@@ -270,6 +271,7 @@ export class NodeCommand extends CloudCommand {
     const nodeId = this.pick(f.nodeId, env.nodeId, '--node-id') ?? `${os.hostname().replace(/[^A-Za-z0-9_.:-]/g, '-')}-${randomUUID().slice(0, 8)}`;
     const workDir = this.pick(f.workDir, env.workDir, '--work-dir') ?? path.join(this.config.home, '.claude-scheduler-node');
     const heartbeatSeconds = num(f.heartbeatInterval, env.heartbeatInterval, 30);
+    const { startNode } = await import('../runtime/cloud-runtime.js');
     const mode = await startNode({
       commandQueueUrl: this.pick(f.commandQueue, env.commandQueue, '--command-queue', true),
       commandTopicArn: this.pick(f.commandTopic, env.commandTopic, '--command-topic', true),

@@ -6,7 +6,6 @@ import { currentLogLevel, getLogger } from '@ccs/shared';
 import { CLI_CONFIG, CliConfig } from '../cli.config';
 
 import { DataDirectoryService } from '../debug/data-directory.service';
-import { startLocalRuntime } from '../runtime/local-runtime';
 import { CcsCommand } from './ccs-command.base';
 
 const log = getLogger('gui');
@@ -74,6 +73,8 @@ export class GuiCommand extends CcsCommand {
     const port = options.restport ?? 5679;
     const host = options.host ?? '127.0.0.1';
     const apiToken = options.apiToken ?? this.config.processEnv[API_TOKEN_ENV] ?? null;
+    // Loaded on demand: the runtime pulls in Nest, Fastify and the AWS SDK, which other commands never need.
+    const { startLocalRuntime } = await import('../runtime/local-runtime.js');
     const runtime = await startLocalRuntime({
       dataDir,
       host,
