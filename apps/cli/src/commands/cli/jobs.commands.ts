@@ -137,7 +137,7 @@ export class JobsRunCommand extends JobCommand {
         .filter((r) => !followed.has(r.id) && r.trigger === 'job' && r.scheduled_time >= first.scheduled_time)
         .sort((a, b) => a.scheduled_time.localeCompare(b.scheduled_time))[0];
       if (!next && !job.running) return job;
-      if (!next) await new Promise((r) => setTimeout(r, 300));
+      if (!next) await new Promise((r) => setTimeout(r, 1000));
     }
   }
 }
