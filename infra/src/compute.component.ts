@@ -157,16 +157,18 @@ export class Compute extends pulumi.ComponentResource {
         args.region,
         args.commandTopicArn,
         args.serverQueueUrl,
+        args.nodeQueueUrl,
         args.logBucketName,
         this.apiTokenParameter?.name ?? pulumi.output<string | undefined>(undefined),
       ])
-      .apply(([region, commandTopicArn, serverQueueUrl, logBucket, apiTokenParameterName]) =>
+      .apply(([region, commandTopicArn, serverQueueUrl, nodeQueueUrl, logBucket, apiTokenParameterName]) =>
         renderUserData({
           role: 'daemon',
           region,
           packageSpec: config.packageSpec,
           commandTopicArn,
           serverQueueUrl,
+          nodeQueueUrl,
           logBucket,
           host,
           port: config.apiPort,
@@ -174,14 +176,15 @@ export class Compute extends pulumi.ComponentResource {
         }),
       );
     const nodeUserData = pulumi
-      .all([args.region, args.nodeQueueUrl, args.controlBusArn, args.logBucketName])
-      .apply(([region, commandQueueUrl, controlBusArn, logBucket]) =>
+      .all([args.region, args.nodeQueueUrl, args.commandTopicArn, args.controlBusArn, args.logBucketName])
+      .apply(([region, commandQueueUrl, commandTopicArn, controlBusArn, logBucket]) =>
         renderUserData({
           role: 'node',
           region,
           packageSpec: config.packageSpec,
           claudeCodePackageSpec: config.claudeCodePackageSpec,
           commandQueueUrl,
+          commandTopicArn,
           controlBusArn,
           logBucket,
           capacity: config.nodeCapacity,

@@ -21,6 +21,8 @@ export interface DaemonUserData extends CommonUserData {
   role: 'daemon';
   commandTopicArn: string;
   serverQueueUrl: string;
+  /** The nodes' work queue: the daemon reports its depth in `cli stats`. */
+  nodeQueueUrl: string;
   /** Bind address: 127.0.0.1 unless the API is opened to `allowedCidrs`. */
   host: string;
   port: number;
@@ -31,6 +33,8 @@ export interface DaemonUserData extends CommonUserData {
 export interface NodeUserData extends CommonUserData {
   role: 'node';
   commandQueueUrl: string;
+  /** The command topic: each node subscribes its own control queue to it (StopRun for that node). */
+  commandTopicArn: string;
   controlBusArn: string;
   capacity: number;
   /** npm spec of the Claude Code CLI. */
@@ -166,12 +170,14 @@ function daemonUnit(options: DaemonUserData, user: string, region: string): stri
     'daemon',
     '--host',
     safe('host', options.host),
-    '--port',
+    '--api-port',
     String(port),
     '--command-topic',
     safe('commandTopicArn', options.commandTopicArn),
     '--server-queue',
     safe('serverQueueUrl', options.serverQueueUrl),
+    '--node-queue',
+    safe('nodeQueueUrl', options.nodeQueueUrl),
     '--s3-bucket',
     safe('logBucket', options.logBucket),
   ];
@@ -201,6 +207,8 @@ function nodeUnit(options: NodeUserData, user: string, region: string): string {
     'node',
     '--command-queue',
     safe('commandQueueUrl', options.commandQueueUrl),
+    '--command-topic',
+    safe('commandTopicArn', options.commandTopicArn),
     '--control-bus',
     safe('controlBusArn', options.controlBusArn),
     '--s3-bucket',

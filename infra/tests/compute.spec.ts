@@ -140,7 +140,7 @@ describe('Compute variants', () => {
 
   it('binds the daemon to all interfaces with the token fetched from SSM, never on its command line', () => {
     const script = String(named('open-daemon').inputs.userData);
-    expect(script).toContain('--host 0.0.0.0 --port 9443');
+    expect(script).toContain('--host 0.0.0.0 --api-port 9443');
     expect(script).toContain("--name '/open/daemon/api-token' --with-decryption");
     expect(script).toContain('EnvironmentFile=/etc/ccs/daemon.env');
     expect(script).not.toContain('s3cr3t-token-0123456789');

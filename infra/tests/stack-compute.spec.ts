@@ -73,9 +73,10 @@ describe('the stack with computeEnabled', () => {
       .split('\n')
       .find((line) => line.startsWith('ExecStart=/opt/ccs/bin/claude-code-scheduler'));
     expect(execStart).toBe(
-      'ExecStart=/opt/ccs/bin/claude-code-scheduler daemon --host 127.0.0.1 --port 8787' +
+      'ExecStart=/opt/ccs/bin/claude-code-scheduler daemon --host 127.0.0.1 --api-port 8787' +
         ` --command-topic ${await valueOf(stack.command_topic_arn)}` +
         ` --server-queue ${await valueOf(stack.server_queue_url)}` +
+        ` --node-queue ${await valueOf(stack.node_queue_url)}` +
         ` --s3-bucket ${await valueOf(stack.log_bucket_name)}`,
     );
     // No token configured: nothing to fetch, no parameter.
@@ -90,6 +91,7 @@ describe('the stack with computeEnabled', () => {
       expect(script).not.toMatch(/^User=root$/m);
       expect(script).toContain(
         `claude-code-scheduler node --command-queue ${await valueOf(stack.node_queue_url)}` +
+          ` --command-topic ${await valueOf(stack.command_topic_arn)}` +
           ` --control-bus ${await valueOf(stack.control_bus_arn)} --s3-bucket ${await valueOf(stack.log_bucket_name)}`,
       );
     }

@@ -7,6 +7,7 @@ const daemon: DaemonUserData = {
   logBucket: 'ccs-logs-0123abcd',
   commandTopicArn: 'arn:aws:sns:eu-central-1:123456789012:ccs-commands',
   serverQueueUrl: 'https://sqs.eu-central-1.amazonaws.com/123456789012/ccs-server',
+  nodeQueueUrl: 'https://sqs.eu-central-1.amazonaws.com/123456789012/ccs-nodes',
   host: '127.0.0.1',
   port: 8787,
 };
@@ -18,6 +19,7 @@ const node: NodeUserData = {
   claudeCodePackageSpec: '@anthropic-ai/claude-code',
   logBucket: 'ccs-logs-0123abcd',
   commandQueueUrl: 'https://sqs.eu-central-1.amazonaws.com/123456789012/ccs-nodes',
+  commandTopicArn: 'arn:aws:sns:eu-central-1:123456789012:ccs-commands',
   controlBusArn: 'arn:aws:sns:eu-central-1:123456789012:ccs-control-bus',
   capacity: 2,
 };
@@ -55,9 +57,10 @@ describe('renderUserData', () => {
     expect(directives(unit, 'User')).toEqual(['ccs']);
     expect(directives(unit, 'Group')).toEqual(['ccs']);
     expect(directives(unit, 'ExecStart')).toEqual([
-      '/opt/ccs/bin/claude-code-scheduler daemon --host 127.0.0.1 --port 8787' +
+      '/opt/ccs/bin/claude-code-scheduler daemon --host 127.0.0.1 --api-port 8787' +
         ' --command-topic arn:aws:sns:eu-central-1:123456789012:ccs-commands' +
         ' --server-queue https://sqs.eu-central-1.amazonaws.com/123456789012/ccs-server' +
+        ' --node-queue https://sqs.eu-central-1.amazonaws.com/123456789012/ccs-nodes' +
         ' --s3-bucket ccs-logs-0123abcd',
     ]);
     expect(directives(unit, 'Environment')).toEqual(
@@ -84,6 +87,7 @@ describe('renderUserData', () => {
     expect(directives(unit, 'ExecStart')).toEqual([
       '/opt/ccs/bin/claude-code-scheduler node' +
         ' --command-queue https://sqs.eu-central-1.amazonaws.com/123456789012/ccs-nodes' +
+        ' --command-topic arn:aws:sns:eu-central-1:123456789012:ccs-commands' +
         ' --control-bus arn:aws:sns:eu-central-1:123456789012:ccs-control-bus' +
         ' --s3-bucket ccs-logs-0123abcd --node-id ${CCS_NODE_ID} --capacity 2',
     ]);
