@@ -130,4 +130,16 @@ describe('REST API (local runtime)', () => {
     expect(changed.headers.get('etag')).not.toBe(etag);
     expect(((await changed.json()) as { tasks: { name: string }[] }).tasks.some((t) => t.name === 'cache-buster')).toBe(true);
   });
+
+  it('accepts unique id prefixes for job_id and profile references and stores full ids', async () => {
+    const job = (await api('POST', '/api/jobs', { name: 'Prefixed' })).json.job;
+    const profile = (await api('POST', '/api/profiles', { name: 'pfx' })).json.profile;
+    const task = await api('POST', '/api/tasks', { name: 'p', prompt: 'p', job_id: job.id.slice(0, 8), profile: profile.id.slice(0, 8) });
+    expect(task.status).toBe(201);
+    expect(task.json.task.job_id).toBe(job.id);
+    expect(task.json.task.profile).toBe(profile.id);
+    const moved = await api('PUT', `/api/jobs/${job.id}`, { profile: profile.id.slice(0, 6) });
+    expect(moved.json.job.profile).toBe(profile.id);
+    expect((await api('GET', `/api/jobs/${job.id}`)).json.job.task_order).toEqual([task.json.task.id]);
+  });
 });

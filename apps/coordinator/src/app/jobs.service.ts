@@ -5,6 +5,7 @@ import {
   ImportJobDto,
   JOB_EXPORT_VERSION,
   Job,
+  NotFoundError,
   Run,
   Task,
   TaskOrderDto,
@@ -64,8 +65,7 @@ export class JobsService {
 
   async create(body: unknown): Promise<Job> {
     const dto = validated(CreateJobDto, body);
-    const job = jobFromCreateDto(dto, randomUUID(), this.ctx.clock.now().toISOString());
-    this.checkProfile(job);
+    const job = this.withProfile(jobFromCreateDto(dto, randomUUID(), this.ctx.clock.now().toISOString()));
     await this.save(job);
     return job;
   }
@@ -75,7 +75,7 @@ export class JobsService {
     const dto = validated(UpdateJobDto, body);
     let job = mergeJobUpdate(current, dto, this.ctx.clock.now().toISOString());
     if (dto.task_order) job = { ...job, task_order: this.checkedOrder(current, dto.task_order) };
-    this.checkProfile(job);
+    job = this.withProfile(job);
     await this.save(job);
     return job;
   }
@@ -199,9 +199,14 @@ export class JobsService {
     return { job, tasks, warnings };
   }
 
-  private checkProfile(job: Job): void {
-    if (job.profile && !this.ctx.store.profiles.get(job.profile)) {
-      throw new UnprocessableError(`profile ${job.profile} does not exist`, { field: 'profile' });
+  /** The job's profile as a full id (a unique prefix is accepted); 422 when it matches nothing. */
+  private withProfile(job: Job): Job {
+    if (!job.profile) return job;
+    try {
+      return { ...job, profile: this.ctx.store.profiles.resolve(job.profile).id };
+    } catch (err) {
+      if (err instanceof NotFoundError) throw new UnprocessableError(`profile ${job.profile} does not exist`, { field: 'profile' });
+      throw err;
     }
   }
 

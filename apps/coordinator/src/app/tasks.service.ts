@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   CreateTaskDto,
   Job,
+  NotFoundError,
   Occurrence,
   Run,
   Task,
@@ -43,9 +44,8 @@ export class TasksService {
 
   async create(body: unknown): Promise<Task> {
     const dto = validated(CreateTaskDto, body);
-    const task = taskFromCreateDto(dto, randomUUID(), this.ctx.clock.now().toISOString());
+    const task = this.resolveReferences(taskFromCreateDto(dto, randomUUID(), this.ctx.clock.now().toISOString()));
     this.checkSchedule(task);
-    this.checkReferences(task);
     // Both records change in this turn, so their two durable file writes run side by side instead of one after
     // the other (half the latency of a create). A crash in between may leave the job's task_order naming a task
     // that was never saved; every reader of task_order skips ids without a task.
@@ -57,10 +57,9 @@ export class TasksService {
   async update(idOrPrefix: string, body: unknown): Promise<Task> {
     const current = this.ctx.store.tasks.resolve(idOrPrefix);
     const dto = validated(UpdateTaskDto, body);
-    const task = mergeTaskUpdate(current, dto, this.ctx.clock.now().toISOString());
+    const task = this.resolveReferences(mergeTaskUpdate(current, dto, this.ctx.clock.now().toISOString()));
     if (!task.prompt.trim()) throw new ValidationError('prompt must not be empty', [{ field: 'prompt', message: 'prompt must not be empty' }]);
     this.checkSchedule(task);
-    this.checkReferences(task);
     await this.ctx.store.tasks.put(task);
     if (current.job_id !== task.job_id) {
       if (current.job_id) await this.removeFromJob(current.job_id, task.id);
@@ -135,13 +134,25 @@ export class TasksService {
     }
   }
 
-  private checkReferences(task: Task): void {
-    if (task.job_id && !this.ctx.store.jobs.get(task.job_id)) {
-      throw new UnprocessableError(`job_id ${task.job_id} does not exist`, { field: 'job_id' });
-    }
-    if (task.profile && !this.ctx.store.profiles.get(task.profile)) {
-      throw new UnprocessableError(`profile ${task.profile} does not exist`, { field: 'profile' });
-    }
+  /**
+   * `job_id` and `profile` may be given as a full id or a unique prefix (as everywhere in the API); they are stored
+   * as full ids. A reference that matches nothing is a 422, an ambiguous one a 400.
+   */
+  private resolveReferences(task: Task): Task {
+    const ref = (value: string | null, repo: { resolve(id: string): { id: string } }, field: string): string | null => {
+      if (!value) return null;
+      try {
+        return repo.resolve(value).id;
+      } catch (err) {
+        if (err instanceof NotFoundError) throw new UnprocessableError(`${field} ${value} does not exist`, { field });
+        throw err;
+      }
+    };
+    return {
+      ...task,
+      job_id: ref(task.job_id, this.ctx.store.jobs, 'job_id'),
+      profile: ref(task.profile, this.ctx.store.profiles, 'profile'),
+    };
   }
 
   private async appendToJob(jobId: string, taskId: string): Promise<void> {
