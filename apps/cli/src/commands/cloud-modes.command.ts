@@ -5,12 +5,12 @@ import { Inject } from '@nestjs/common';
 import { Command, Option } from 'nest-commander';
 import { PRODUCT_NAME, VERSION, ValidationError } from '@ccs/core';
 import { currentLogLevel, getLogger } from '@ccs/shared';
-import { CLI_CONFIG, CliConfig } from '../cli.config';
+import { API_TOKEN_ENV, CLI_CONFIG, CliConfig } from '../cli.config';
 import { DataDirectoryService } from '../debug/data-directory.service';
 import { DAEMON_ENV, NODE_ENV } from '../runtime/cloud.config';
 import type { RunningMode } from '../runtime/cloud-runtime';
 import { CcsCommand } from './ccs-command.base';
-import { API_TOKEN_ENV, parsePort } from './gui.command';
+import { parsePort } from './gui.command';
 
 const log = getLogger('cli.cloud');
 

@@ -3,14 +3,13 @@ import { Inject } from '@nestjs/common';
 import { Command, Option } from 'nest-commander';
 import { PRODUCT_NAME, VERSION, ValidationError } from '@ccs/core';
 import { currentLogLevel, getLogger } from '@ccs/shared';
-import { CLI_CONFIG, CliConfig } from '../cli.config';
+import { API_TOKEN_ENV, CLI_CONFIG, CliConfig } from '../cli.config';
 
 import { DataDirectoryService } from '../debug/data-directory.service';
 import { CcsCommand } from './ccs-command.base';
 
 const log = getLogger('gui');
 
-export const API_TOKEN_ENV = 'CLAUDE_SCHEDULER_API_TOKEN';
 
 interface GuiOptions {
   restport?: number;
@@ -72,7 +71,7 @@ export class GuiCommand extends CcsCommand {
     const dataDir = this.dataDirs.resolve(this.globals().dataDir);
     const port = options.restport ?? 5679;
     const host = options.host ?? '127.0.0.1';
-    const apiToken = options.apiToken ?? this.config.processEnv[API_TOKEN_ENV] ?? null;
+    const apiToken = options.apiToken ?? this.config.apiTokenEnv ?? null;
     // Loaded on demand: the runtime pulls in Nest, Fastify and the AWS SDK, which other commands never need.
     const { startLocalRuntime } = await import('../runtime/local-runtime.js');
     const runtime = await startLocalRuntime({
