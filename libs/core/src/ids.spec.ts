@@ -7,7 +7,7 @@ describe('resolveIdPrefix', () => {
   it.each([
     ['0a1b2', ids[0]],
     ['FFFF', ids[2]],
-    [ids[1]!, ids[1]],
+    [ids[1], ids[1]],
   ])('resolves %s', (prefix, expected) => {
     expect(resolveIdPrefix(prefix, ids, 'task')).toBe(expected);
   });

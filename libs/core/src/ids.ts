@@ -26,7 +26,7 @@ export function resolveIdPrefix(prefix: string, ids: Iterable<string>, kind: str
     if (lower === p) return id;
     if (lower.startsWith(p)) matches.push(id);
   }
-  if (matches.length === 1) return matches[0]!;
+  if (matches.length === 1) return matches[0];
   if (matches.length === 0) throw new NotFoundError(`No ${kind} matches "${prefix}"`);
   const shown = matches.slice(0, 5).join(', ');
   throw new AmbiguousIdError(

@@ -36,8 +36,8 @@ export async function startGui(opts: { dataDir: string; env?: Record<string, str
   });
   let out = '';
   let err = '';
-  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`gui did not start in time.\nstdout: ${out}\nstderr: ${err}`)), opts.timeoutMs ?? 30_000);
@@ -45,10 +45,10 @@ export async function startGui(opts: { dataDir: string; env?: Record<string, str
       const m = /listening on (http:\/\/\S+)/.exec(out);
       if (m) {
         clearTimeout(timer);
-        resolve(m[1]!);
+        resolve(m[1]);
       }
     };
-    proc.stdout!.on('data', check);
+    proc.stdout.on('data', check);
     void exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`gui exited with ${String(code)} before listening.\nstdout: ${out}\nstderr: ${err}`));

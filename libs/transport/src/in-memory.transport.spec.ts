@@ -40,7 +40,7 @@ describe('InMemoryTransport', () => {
       await t.createCommandSource().start(
         node,
         async (cmd) => {
-          seen[node]!.push(cmd.id);
+          seen[node].push(cmd.id);
           active++;
           maxActive = Math.max(maxActive, active);
           await new Promise<void>((r) => release.push(r));
@@ -55,9 +55,9 @@ describe('InMemoryTransport', () => {
     expect(t.depth().work).toBe(2);
     await until(() => {
       while (release.length) release.shift()!();
-      return seen['a']!.length + seen['b']!.length === 6 && active === 0;
+      return seen['a'].length + seen['b'].length === 6 && active === 0;
     });
-    expect(new Set([...seen['a']!, ...seen['b']!])).toEqual(new Set(sent.map((c) => c.id)));
+    expect(new Set([...seen['a'], ...seen['b']])).toEqual(new Set(sent.map((c) => c.id)));
     expect(maxActive).toBe(4);
     t.close();
   });
@@ -106,7 +106,7 @@ describe('InMemoryTransport', () => {
     await until(() => got.length === 2);
     expect(got).toEqual([1, 2]);
     expect(t.deadLetters).toHaveLength(1);
-    expect(t.deadLetters[0]!.error).toMatch(/unknown message type/);
+    expect(t.deadLetters[0].error).toMatch(/unknown message type/);
     t.close();
   });
 });

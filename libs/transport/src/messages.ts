@@ -150,7 +150,7 @@ export function makeEnvelope<T extends MessageType>(
   extra: Pick<Envelope, 'runId' | 'nodeId' | 'traceparent'> = {},
   now: Date = new Date(),
 ): Envelope<T> {
-  return { v: MESSAGE_VERSION, type, id: randomUUID(), ts: now.toISOString(), ...extra, payload } as Envelope<T>;
+  return { v: MESSAGE_VERSION, type, id: randomUUID(), ts: now.toISOString(), ...extra, payload };
 }
 
 /** Required payload keys per type: a cheap structural check at the trust boundary. */
