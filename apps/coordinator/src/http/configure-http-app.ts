@@ -4,6 +4,7 @@ import { HttpErrorFilter } from './http-error.filter';
 import { DtoValidationPipe } from './dto-validation.pipe';
 import { HttpSecurityOptions, registerSecurity } from './http-security';
 import { setupOpenApi } from './openapi';
+import { registerSingleValueQuery } from './query-guard';
 
 export interface HttpAppOptions {
   security: HttpSecurityOptions;
@@ -22,6 +23,7 @@ export interface HttpAppOptions {
 export function configureHttpApp(app: INestApplication, options: HttpAppOptions): void {
   const adapter = app.getHttpAdapter();
   registerSecurity(adapter.getInstance() as FastifyInstance, options.security);
+  registerSingleValueQuery(adapter.getInstance() as FastifyInstance);
   app.useGlobalFilters(new HttpErrorFilter(adapter, { bodyLimit: options.bodyLimitBytes }));
   app.useGlobalPipes(new DtoValidationPipe());
   if (options.openApi !== false) setupOpenApi(app);

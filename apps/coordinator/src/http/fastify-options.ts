@@ -1,5 +1,6 @@
 import type { ServerOptions } from 'node:http';
-import type { FastifyServerOptions } from 'fastify';
+import type { FastifyReply, FastifyServerOptions } from 'fastify';
+import { apiErrorBody } from './api-error';
 
 /** Limits of the HTTP server. Every field is optional; the defaults suit a local API with an SSE stream. */
 export interface HttpServerLimits {
@@ -52,6 +53,20 @@ export function createFastifyAdapterOptions(
     return503OnClosing: true,
     // Close idle keep-alive sockets on close() so shutdown does not wait for browsers to let go.
     forceCloseConnections: 'idle',
+    // Errors Fastify raises before routing (a broken %-escape in the path): our error shape, not Fastify's.
+    frameworkErrors: (err, _req, res) => {
+      const badUrl = err.code === 'FST_ERR_BAD_URL';
+      // The generic reply type of this option cannot take a status; it is a plain reply at run time.
+      const reply = res as unknown as FastifyReply;
+      void reply
+        .code(400)
+        .send(
+          apiErrorBody(
+            'BAD_REQUEST',
+            badUrl ? 'The URL is not valid: it has a broken percent-encoding (%XX)' : err.message,
+          ),
+        );
+    },
     logger: false,
   };
 }

@@ -5,3 +5,4 @@ export * from './http-security';
 export * from './fastify-options';
 export * from './openapi';
 export * from './configure-http-app';
+export * from './query-guard';
