@@ -93,6 +93,7 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 export interface RunSummary {
   id: string;
   task_id: string;
+  job_id: string | null;
   status: string;
   status_reason: string | null;
 }
