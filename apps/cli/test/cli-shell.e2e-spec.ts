@@ -219,14 +219,18 @@ describe('completion', () => {
     if (!hasShell('fish')) return; // the content checks above still ran
     const script = path.join(home, 'ccs.fish');
     fs.writeFileSync(script, r.fish.stdout);
-    const complete = (line: string): string[] =>
-      execFileSync('fish', ['--no-config', '-c', `source '${script}'; complete -C '${line}'`], {
+    const complete = (line: string): string[] => {
+      const r = spawnSync('fish', ['--no-config', '-c', `source '${script}'; complete -C '${line}'`], {
         encoding: 'utf8',
         env: { ...process.env, HOME: home },
-      })
+      });
+      // fish reports a contradictory `complete` definition on stderr while sourcing: the script must have none.
+      expect(r.stderr).toBe('');
+      return r.stdout
         .split('\n')
         .filter(Boolean)
         .map((l) => l.split('\t')[0]);
+    };
     expect(complete('claude-code-scheduler deb')).toEqual(['debug']);
     expect(complete('claude-code-scheduler debug ru').sort()).toEqual(['run', 'runs']);
     expect(complete('claude-code-scheduler debug runs -')).toEqual(expect.arrayContaining(['-n', '--limit', '-v']));

@@ -43,9 +43,11 @@ export interface CompletionNode {
   options: OptionSpec[];
 }
 
-function valueKindOf(placeholder: string): OptionSpec['valueKind'] {
-  if (/dir|folder/i.test(placeholder)) return 'dir';
-  if (/file|path/i.test(placeholder)) return 'file';
+/** By whole words of the placeholder: `<dir>`, `<work-dir>` complete directories; `<profile>` is not a file. */
+export function valueKindOf(placeholder: string): OptionSpec['valueKind'] {
+  const words = placeholder.toLowerCase().split(/[^a-z]+/);
+  if (words.some((w) => w === 'dir' || w === 'directory' || w === 'folder')) return 'dir';
+  if (words.some((w) => w === 'file' || w === 'path')) return 'file';
   return 'none';
 }
 

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Argument, Command } from 'commander';
 import { bashCompletionScript } from './bash-completion';
-import { CommandSpec, flattenSpec, specFromCommander } from './command-spec';
+import { CommandSpec, flattenSpec, specFromCommander, valueKindOf } from './command-spec';
 import { fishCompletionScript } from './fish-completion';
 import { zshCompletionScript } from './zsh-completion';
 
@@ -188,5 +188,19 @@ describe('fishCompletionScript', () => {
     expect(script).toContain(`case '|al'\n            echo 'alpha'`);
     expect(script).toContain(`'beta gamma|-n'`);
     expect(script).not.toContain('secret');
+  });
+});
+
+describe('valueKindOf', () => {
+  it.each([
+    ['dir', 'dir'],
+    ['work-dir', 'dir'],
+    ['file', 'file'],
+    ['output-file', 'file'],
+    ['path', 'file'],
+    ['profile', 'none'],
+    ['url', 'none'],
+  ])('<%s> → %s', (placeholder, kind) => {
+    expect(valueKindOf(placeholder)).toBe(kind);
   });
 });

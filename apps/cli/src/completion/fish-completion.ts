@@ -53,7 +53,8 @@ export function fishCompletionScript(root: CommandSpec): string {
       const d = oneLine(o.description);
       lines.push(
         [
-          `complete -c ${prog} -f ${cond}`,
+          // -f (no file names) would contradict -F (file names) on options that take a file.
+          `complete -c ${prog}${o.takesValue && o.valueKind === 'file' ? '' : ' -f'} ${cond}`,
           ...fishFlagArgs(o),
           ...fishValueArgs(o),
           ...(d ? ['-d', fishQuote(d)] : []),
