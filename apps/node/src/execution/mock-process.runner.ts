@@ -48,11 +48,24 @@ class MockProcess implements RunningProcess {
 
   constructor(lines: string[], durationMs: number, private readonly options: ProcessSpawnOptions) {
     this.done = new Promise((r) => (this.resolveDone = r));
+    // Each line is scheduled by the one before it, and the end comes right after the last line: timers of different
+    // lengths do not reliably fire in due order under load, and a run that ended before its result line was
+    // reported as a failure ("output ended without a result record"; ~6% of runs in the distributed benchmark).
     const step = lines.length > 1 ? durationMs / (lines.length - 1) : 0;
-    lines.forEach((line, i) => {
-      this.timers.push(setTimeout(() => this.emit(line), Math.round(i * step)));
-    });
-    this.timers.push(setTimeout(() => this.finish(0, null), durationMs + 1));
+    const next = (i: number): void => {
+      const due = this.started + Math.round(i * step);
+      this.timers.push(
+        setTimeout(
+          () => {
+            if (i < lines.length) this.emit(lines[i]);
+            if (i + 1 < lines.length) next(i + 1);
+            else this.finish(0, null);
+          },
+          Math.max(0, due - Date.now()),
+        ),
+      );
+    };
+    next(0);
     if (options.timeoutMs) {
       this.timers.push(
         setTimeout(() => {
