@@ -28,6 +28,17 @@ import { round, summarize } from './support/stats';
 const SCHEDULES = Number(process.env['BENCH_SCHEDULES'] ?? 1000);
 const SECONDS = Number(process.env['BENCH_SCHEDULE_SECONDS'] ?? 125);
 
+/** Counts per lateness bucket (upper bounds in ms; the last bucket takes the rest), for the report's chart. */
+function histogram(values: number[]): { le_ms: number | null; count: number }[] {
+  const bounds = [0, 1, 2, 5, 10, 20, 50, 100, 200, 500];
+  const counts = new Array<number>(bounds.length + 1).fill(0);
+  for (const v of values) {
+    const i = bounds.findIndex((b) => v <= b);
+    counts[i < 0 ? bounds.length : i]++;
+  }
+  return counts.map((count, i) => ({ le_ms: i < bounds.length ? bounds[i] : null, count }));
+}
+
 const noWatcher: FileWatcher = { watch: () => Promise.reject(new Error('no file watches in this benchmark')) };
 
 /** A node that starts and completes every ExecuteRun the moment it arrives (the executor costs nothing). */
@@ -124,6 +135,11 @@ async function main(): Promise<void> {
     loopDelay.disable();
     const elapsedS = (Date.now() - runStart) / 1000;
     const lateness = [...coordinator.scheduler.lateness];
+    // Stop firing, let the runs already started finish (the instant node needs milliseconds), then stop the rest.
+    await coordinator.scheduler.stop();
+    for (let i = 0; i < 100 && store.runs.find((r) => r.status === 'upcoming' || r.status === 'running'); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
     await coordinator.stop();
     await store.flush();
 
@@ -153,6 +169,7 @@ async function main(): Promise<void> {
           fires: lateness.length,
           expected_fires: expected,
           lateness_ms: s,
+          lateness_histogram: histogram(lateness),
           runs_created: runs.length,
           runs_final: final,
           occurrences: byKind,
