@@ -115,3 +115,37 @@ infra-up: infra-cli infra-build ## Deploy the AWS stack (needs the pulumi CLI an
 .PHONY: cluster
 cluster: build ## Local distributed setup: SNS/SQS/S3 test servers, a daemon on :8787 and two mock-mode nodes
 	node --require ./libs/storage/test-support/register.js scripts/local-cluster.ts
+
+# Benchmarks (issue #9): each prints one JSON line (stdout) and a summary (stderr) and writes bench/results/<name>.json.
+.PHONY: bench bench-api bench-runs bench-schedule bench-cli bench-distributed bench-failover bench-report
+BENCH_RUN := node --require ./libs/storage/test-support/register.js
+
+bench: build ## Run every benchmark (about 7 min on 2 cores), then bench-report
+	$(BENCH_RUN) bench/api.bench.ts
+	$(BENCH_RUN) bench/runs.bench.ts
+	$(BENCH_RUN) bench/schedule.bench.ts
+	$(BENCH_RUN) bench/cli.bench.ts
+	$(BENCH_RUN) bench/distributed.bench.ts
+	$(BENCH_RUN) bench/failover.bench.ts
+	node bench/report.mjs
+
+bench-api: build ## REST API: start-up, seeding, GET tasks/state under load, RSS
+	$(BENCH_RUN) bench/api.bench.ts
+
+bench-runs: build ## Local runs: runs/s and dispatch latency (mock, sh and Node executors)
+	$(BENCH_RUN) bench/runs.bench.ts
+
+bench-schedule: build ## Schedule precision: fire lateness with 1,000 active schedules (~2 min)
+	$(BENCH_RUN) bench/schedule.bench.ts
+
+bench-cli: build ## CLI wall times (median of 10)
+	$(BENCH_RUN) bench/cli.bench.ts
+
+bench-distributed: build ## daemon + 2 nodes over the SNS/SQS/S3 test servers: runs/s, latencies
+	$(BENCH_RUN) bench/distributed.bench.ts
+
+bench-failover: build ## Node kill -9 → node_lost → retry elsewhere; SQS outage recovery
+	$(BENCH_RUN) bench/failover.bench.ts
+
+bench-report: install ## Render bench/results as docs/benchmarks.md and docs/charts/*.svg
+	node bench/report.mjs
