@@ -86,8 +86,9 @@ describe('drill: slow-loris and idle connections', () => {
     expect(failures).toEqual([]);
     expect(latencies.length).toBeGreaterThan(100);
     latencies.sort((a, b) => a - b);
-    // A stall behind the slow clients would show as seconds; ordinary requests take milliseconds.
-    expect(latencies[latencies.length - 1]).toBeLessThan(2000);
+    // A stall behind the slow clients would last as long as they hang on (the whole 8 s here, or until the server's
+    // 30 s header timeout); ordinary requests take milliseconds, on a loaded CI machine still well under 5 s.
+    expect(latencies[latencies.length - 1]).toBeLessThan(5000);
     // The slow-loris sockets are still connected (nobody was served by cutting everyone off).
     expect(sockets.filter((s) => !s.destroyed).length).toBeGreaterThanOrEqual(50);
   }, 60_000);
