@@ -244,6 +244,15 @@ describe('distributed mode: daemon + 2 nodes over SNS/SQS/S3', () => {
     const lost = ((await api('GET', '/api/nodes')).nodes as { id: string; status: string }[]).find((n) => n.id === victim)!;
     expect(lost.status).toBe('lost');
     await api('POST', `/api/runs/${(retry as unknown as { id: string }).id}/stop`);
+    // The crashed node comes back under the same id (as a restarted service would) and reuses its control queue.
+    startNode(victim);
+    const back = Date.now() + 30_000;
+    for (;;) {
+      const list = (await api('GET', '/api/nodes')).nodes as { id: string; status: string }[];
+      if (list.find((n) => n.id === victim)?.status === 'online') break;
+      if (Date.now() > back) throw new Error(`${victim} did not come back: ${nodes.get(victim)!.err()}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
   }, 90_000);
 
   it('SQS unreachable for 10 s: no command lost, everything completes after it returns', async () => {

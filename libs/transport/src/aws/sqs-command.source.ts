@@ -5,6 +5,7 @@ import {
   DeleteMessageCommand,
   DeleteQueueCommand,
   GetQueueAttributesCommand,
+  GetQueueUrlCommand,
   Message,
   SQSClient,
   SetQueueAttributesCommand,
@@ -317,8 +318,8 @@ export class SqsCommandSource implements CommandSource {
   private async createControlQueue(nodeId: string): Promise<ControlQueue> {
     const name = controlQueueName(this.config.controlQueuePrefix ?? 'ccs', nodeId);
     const retry = this.config.retry;
-    const url = (
-      await this.retryWhileRecentlyDeleted(name, () =>
+    const create = (): Promise<string> =>
+      this.retryWhileRecentlyDeleted(name, () =>
         withAwsRetry(
           `SQS create queue ${name}`,
           () =>
@@ -333,8 +334,20 @@ export class SqsCommandSource implements CommandSource {
             ),
           retry,
         ),
-      )
-    ).QueueUrl!;
+      ).then((r) => r.QueueUrl!);
+    let url: string;
+    try {
+      url = await create();
+    } catch (err) {
+      // A node that crashed left its queue behind with other attributes (its policy): reuse it under the same
+      // name — the policy and subscription are set again below.
+      const cause = (err as { cause?: { name?: string } }).cause;
+      if (!/QueueNameExists|QueueAlreadyExists/.test(`${cause?.name ?? ''} ${(err as Error).name}`)) throw err;
+      log.info(`control queue ${name} exists (left by an earlier run of this node); reusing it`);
+      url = (
+        await withAwsRetry(`SQS get url of ${name}`, () => this.sqs.send(new GetQueueUrlCommand({ QueueName: name })), retry)
+      ).QueueUrl!;
+    }
     const arn = (
       await withAwsRetry(
         `SQS get attributes of ${name}`,
