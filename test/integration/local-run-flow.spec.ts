@@ -40,7 +40,7 @@ describe('local run flow (coordinator + node over the in-memory transport)', () 
       events: transport.eventBus,
       logs: new FileLogStore(RunLogFiles.forDataDir(store.dataDir)),
       runner: new ChildProcessRunner(),
-      mockRunner: new MockProcessRunner(() => 50),
+      mockRunner: () => new MockProcessRunner(() => 50),
       resolveEnv: () => Promise.resolve({ env: { ...fakeEnv }, logLines: ['ENV: test env'] }),
       prepareWorkDir: (job, dflt) => Promise.resolve({ dir: job ? job.working_directory.path : dflt, notes: [] }),
       findClaude: (p) => p!,

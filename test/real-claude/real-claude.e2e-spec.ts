@@ -66,7 +66,6 @@ describe('the real Claude Code CLI through the run executor, against a fake Anth
       baseEnv,
       homeDir: home,
       platform: process.platform,
-      mockDurationMs: () => 0,
     });
   });
 

@@ -89,7 +89,7 @@ describe('run telemetry over the local flow', () => {
       events: transport.eventBus,
       logs: new FileLogStore(RunLogFiles.forDataDir(store.dataDir)),
       runner: new ChildProcessRunner(),
-      mockRunner: new MockProcessRunner(() => 50),
+      mockRunner: () => new MockProcessRunner(() => 50),
       resolveEnv: () => Promise.resolve({ env: { ...fakeEnv }, logLines: [] }),
       prepareWorkDir: (_job, dflt) => Promise.resolve({ dir: dflt, notes: [] }),
       findClaude: (p) => p!,

@@ -21,7 +21,6 @@ export interface NodeRuntimeOptions {
   homeDir: string;
   platform: NodeJS.Platform;
   /** How long a mock run takes (ms); read at each run so settings changes apply. */
-  mockDurationMs: () => number;
   /** `node --mock-mode`: every run on this node is a mock run, whatever the coordinator's settings say. */
   forceMockMode?: boolean;
 }
@@ -43,7 +42,7 @@ export function createRunExecutor(o: NodeRuntimeOptions): RunExecutor {
     events: o.events,
     logs: o.logs,
     runner: new ChildProcessRunner(),
-    mockRunner: new MockProcessRunner(o.mockDurationMs),
+    mockRunner: (durationMs) => new MockProcessRunner(() => durationMs),
     resolveEnv: async (taskProfile, jobProfile, unmask) => {
       const r = await buildRunEnv(baseEnv, taskProfile, jobProfile, { commands, aws, platform: o.platform, unmask });
       return { env: r.env, logLines: r.logLines };

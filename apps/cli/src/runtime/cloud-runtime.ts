@@ -186,7 +186,6 @@ export async function startNode(o: NodeOptions): Promise<RunningMode> {
     baseEnv: o.env,
     homeDir: o.homeDir,
     platform: process.platform,
-    mockDurationMs: () => 1000,
     forceMockMode: o.mockMode,
   });
   const worker = new NodeWorker(

@@ -81,7 +81,6 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
     baseEnv: o.env,
     homeDir,
     platform: o.platform ?? process.platform,
-    mockDurationMs: () => store.settings.get().mock_duration_ms,
   });
   const worker = new NodeWorker(
     {

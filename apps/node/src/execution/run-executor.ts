@@ -27,7 +27,8 @@ export interface RunExecutorDeps {
   logs: LogStore;
   /** Real process runner (ChildProcessRunner) and mock mode's stand-in. */
   runner: ProcessRunner;
-  mockRunner: ProcessRunner;
+  /** Mock mode's runner for a run lasting `durationMs` (settings.mock_duration_ms of the dispatching coordinator). */
+  mockRunner: (durationMs: number) => ProcessRunner;
   /** Base env + task profile + job profile (job wins) → the child's complete environment. Throws naming the var. */
   resolveEnv(taskProfile: Profile | null, jobProfile: Profile | null, unmask: boolean): Promise<RunEnvironment>;
   /** The directory the run executes in (job dir expanded, worktree prepared). Throws with a clear message. */
@@ -167,7 +168,7 @@ export class RunExecutor {
     const timeoutSeconds = task.timeout_seconds ?? settings.default_timeout_seconds;
     let proc: RunningProcess;
     try {
-      proc = await (settings.mock_mode ? this.deps.mockRunner : this.deps.runner).spawn(argv, {
+      proc = await (settings.mock_mode ? this.deps.mockRunner(settings.mock_duration_ms) : this.deps.runner).spawn(argv, {
         cwd,
         env,
         timeoutMs: timeoutSeconds > 0 ? timeoutSeconds * 1000 : null,
