@@ -17,7 +17,16 @@ const swc = [
   },
 ];
 
-const esmPackages = ['@nestjs', '@seriousme', 'content-disposition', 'cookie', 'file-type', 'chokidar', 'readdirp', 'secretlint'];
+const esmPackages = [
+  '@nestjs',
+  '@seriousme',
+  'content-disposition',
+  'cookie',
+  'file-type',
+  'chokidar',
+  'readdirp',
+  'secretlint',
+];
 
 /** @type {import('jest').Config} */
 module.exports = {

@@ -19,19 +19,56 @@ async function main(): Promise<void> {
   const aws = await startAwsHarness({ prefix: 'ccs-local', visibilityTimeoutSeconds: 30 });
   const children: ChildProcess[] = [];
   const run = (name: string, args: string[]): void => {
-    const child = spawn(process.execPath, [binPath(), ...args, '-v'], { env: { ...env, ...aws.env }, stdio: ['ignore', 'inherit', 'pipe'] });
+    const child = spawn(process.execPath, [binPath(), ...args, '-v'], {
+      env: { ...env, ...aws.env },
+      stdio: ['ignore', 'inherit', 'pipe'],
+    });
     child.stderr.on('data', (d: Buffer) => process.stderr.write(d.toString().replace(/^/gm, `[${name}] `)));
     children.push(child);
   };
   run('daemon', [
-    'daemon', '--command-topic', aws.commandTopicArn, '--server-queue', aws.serverQueueUrl, '--node-queue', aws.nodeQueueUrl,
-    '--s3-bucket', aws.bucket, '--api-port', port, '--data-dir', path.join(dir, 'daemon'), '--node-timeout', '30', '--poll-seconds', '2',
+    'daemon',
+    '--command-topic',
+    aws.commandTopicArn,
+    '--server-queue',
+    aws.serverQueueUrl,
+    '--node-queue',
+    aws.nodeQueueUrl,
+    '--s3-bucket',
+    aws.bucket,
+    '--api-port',
+    port,
+    '--data-dir',
+    path.join(dir, 'daemon'),
+    '--node-timeout',
+    '30',
+    '--poll-seconds',
+    '2',
   ]);
   for (const id of ['node-1', 'node-2']) {
     run(id, [
-      'node', '--command-queue', aws.nodeQueueUrl, '--command-topic', aws.commandTopicArn, '--control-bus', aws.controlBusArn,
-      '--s3-bucket', aws.bucket, '--node-id', id, '--heartbeat-interval', '10', '--max-concurrent', '2', '--poll-seconds', '2',
-      '--queue-prefix', aws.prefix, '--work-dir', path.join(dir, id), ...(mock ? ['--mock-mode'] : []),
+      'node',
+      '--command-queue',
+      aws.nodeQueueUrl,
+      '--command-topic',
+      aws.commandTopicArn,
+      '--control-bus',
+      aws.controlBusArn,
+      '--s3-bucket',
+      aws.bucket,
+      '--node-id',
+      id,
+      '--heartbeat-interval',
+      '10',
+      '--max-concurrent',
+      '2',
+      '--poll-seconds',
+      '2',
+      '--queue-prefix',
+      aws.prefix,
+      '--work-dir',
+      path.join(dir, id),
+      ...(mock ? ['--mock-mode'] : []),
     ]);
   }
   process.stdout.write(

@@ -28,7 +28,10 @@ interface Proc {
 }
 
 function launch(args: string[], env: Record<string, string>): Proc {
-  const proc = spawn(process.execPath, [binPath(), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [binPath(), ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -49,18 +52,30 @@ describe('distributed mode: daemon + 2 nodes over SNS/SQS/S3', () => {
     const p = launch(
       [
         'node',
-        '--command-queue', aws.nodeQueueUrl,
-        '--command-topic', aws.commandTopicArn,
-        '--control-bus', aws.controlBusArn,
-        '--s3-bucket', aws.bucket,
-        '--node-id', id,
-        '--heartbeat-interval', '2',
-        '--max-concurrent', '4',
-        '--poll-seconds', '1',
-        '--visibility-timeout', '6',
-        '--queue-prefix', aws.prefix,
-        '--work-dir', path.join(dir, id),
-        '--tags', `zone=${id}`,
+        '--command-queue',
+        aws.nodeQueueUrl,
+        '--command-topic',
+        aws.commandTopicArn,
+        '--control-bus',
+        aws.controlBusArn,
+        '--s3-bucket',
+        aws.bucket,
+        '--node-id',
+        id,
+        '--heartbeat-interval',
+        '2',
+        '--max-concurrent',
+        '4',
+        '--poll-seconds',
+        '1',
+        '--visibility-timeout',
+        '6',
+        '--queue-prefix',
+        aws.prefix,
+        '--work-dir',
+        path.join(dir, id),
+        '--tags',
+        `zone=${id}`,
       ],
       {
         ...aws.env,
@@ -88,21 +103,35 @@ describe('distributed mode: daemon + 2 nodes over SNS/SQS/S3', () => {
     daemon = launch(
       [
         'daemon',
-        '--command-topic', aws.commandTopicArn,
-        '--server-queue', aws.serverQueueUrl,
-        '--node-queue', aws.nodeQueueUrl,
-        '--s3-bucket', aws.bucket,
-        '--api-port', '0',
-        '--data-dir', path.join(dir, 'daemon'),
-        '--node-timeout', '8',
-        '--poll-seconds', '1',
+        '--command-topic',
+        aws.commandTopicArn,
+        '--server-queue',
+        aws.serverQueueUrl,
+        '--node-queue',
+        aws.nodeQueueUrl,
+        '--s3-bucket',
+        aws.bucket,
+        '--api-port',
+        '0',
+        '--data-dir',
+        path.join(dir, 'daemon'),
+        '--node-timeout',
+        '8',
+        '--poll-seconds',
+        '1',
       ],
       aws.env,
     );
-    base = await waitFor(() => /listening on (http:\/\/\S+)/.exec(daemon.out())?.[1], { timeoutMs: 30_000, what: `daemon start: ${daemon.err()}` });
+    base = await waitFor(() => /listening on (http:\/\/\S+)/.exec(daemon.out())?.[1], {
+      timeoutMs: 30_000,
+      what: `daemon start: ${daemon.err()}`,
+    });
   }
 
-  const run = (id: string) => api('GET', `/api/runs/${id}`).then((r) => r.run as { status: string; node_id: string; status_reason: string; attempt: number; id: string });
+  const run = (id: string) =>
+    api('GET', `/api/runs/${id}`).then(
+      (r) => r.run as { status: string; node_id: string; status_reason: string; attempt: number; id: string },
+    );
 
   beforeAll(async () => {
     assertBuilt();
@@ -115,7 +144,8 @@ describe('distributed mode: daemon + 2 nodes over SNS/SQS/S3', () => {
     for (;;) {
       const list = (await api('GET', '/api/nodes')).nodes as { id: string; status: string }[];
       if (list.filter((n) => n.status === 'online').length === 2) break;
-      if (Date.now() > end) throw new Error(`nodes did not register: ${JSON.stringify(list)}\n${nodes.get('n1')!.err()}`);
+      if (Date.now() > end)
+        throw new Error(`nodes did not register: ${JSON.stringify(list)}\n${nodes.get('n1')!.err()}`);
       await new Promise((r) => setTimeout(r, 200));
     }
   }, 90_000);
@@ -129,12 +159,17 @@ describe('distributed mode: daemon + 2 nodes over SNS/SQS/S3', () => {
     removeTempDir(dir);
   }, 60_000);
 
-  async function waitRuns(ids: string[], timeoutMs: number): Promise<{ status: string; node_id: string; id: string }[]> {
+  async function waitRuns(
+    ids: string[],
+    timeoutMs: number,
+  ): Promise<{ status: string; node_id: string; id: string }[]> {
     const end = Date.now() + timeoutMs;
     for (;;) {
       const page = await api('GET', `/api/runs?limit=1000`);
       const byId = new Map((page.runs as { id: string; status: string; node_id: string }[]).map((r) => [r.id, r]));
-      const done = ids.map((id) => byId.get(id)!).filter((r) => r && ['success', 'failed', 'cancelled'].includes(r.status));
+      const done = ids
+        .map((id) => byId.get(id)!)
+        .filter((r) => r && ['success', 'failed', 'cancelled'].includes(r.status));
       if (done.length === ids.length) return done;
       if (Date.now() > end) throw new Error(`only ${done.length}/${ids.length} runs finished`);
       await new Promise((r) => setTimeout(r, 250));
@@ -159,14 +194,20 @@ describe('distributed mode: daemon + 2 nodes over SNS/SQS/S3', () => {
     expect(stats.nodes.online).toBe(2);
     expect(stats.runs.success).toBeGreaterThanOrEqual(50);
     expect(stats.totals.cost_usd).toBeGreaterThan(0);
-    const list = (await api('GET', '/api/nodes')).nodes as { id: string; tags: Record<string, string>; capacity: number }[];
+    const list = (await api('GET', '/api/nodes')).nodes as {
+      id: string;
+      tags: Record<string, string>;
+      capacity: number;
+    }[];
     expect(list.find((n) => n.id === 'n1')!.tags).toEqual({ zone: 'n1' });
     expect(list.every((n) => n.capacity === 4)).toBe(true);
   }, 120_000);
 
   it('executes each run once when every ExecuteRun is delivered twice', async () => {
     // A second subscription of the work queue doubles every delivery, as an at-least-once transport may.
-    const attrs = await aws.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: aws.nodeQueueUrl, AttributeNames: ['QueueArn'] }));
+    const attrs = await aws.clients.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: aws.nodeQueueUrl, AttributeNames: ['QueueArn'] }),
+    );
     await aws.clients.sns.send(
       new SubscribeCommand({
         TopicArn: aws.commandTopicArn,
@@ -198,7 +239,9 @@ describe('distributed mode: daemon + 2 nodes over SNS/SQS/S3', () => {
       if (Date.now() > started) throw new Error('run did not start');
       await new Promise((r) => setTimeout(r, 100));
     }
-    const rec = await waitFor(() => readFakeClaudeRecords(recordDir()).find((r) => r.prompt === '[fake:hang] wait forever'));
+    const rec = await waitFor(() =>
+      readFakeClaudeRecords(recordDir()).find((r) => r.prompt === '[fake:hang] wait forever'),
+    );
     const t0 = Date.now();
     const stopped = (await api('POST', `/api/runs/${run_id}/stop`)).run;
     const elapsed = Date.now() - t0;
@@ -231,7 +274,9 @@ describe('distributed mode: daemon + 2 nodes over SNS/SQS/S3', () => {
     let retry: { status: string; node_id: string } | undefined;
     for (;;) {
       const page = await api('GET', `/api/runs?task_id=${task.id}`);
-      retry = (page.runs as { attempt: number; status: string; node_id: string }[]).find((r) => r.attempt === 2 && r.status === 'running');
+      retry = (page.runs as { attempt: number; status: string; node_id: string }[]).find(
+        (r) => r.attempt === 2 && r.status === 'running',
+      );
       if (retry) break;
       if (Date.now() - t0 > 25_000) throw new Error(`no retry running: ${JSON.stringify(page.runs)}`);
       await new Promise((r) => setTimeout(r, 200));
@@ -241,7 +286,9 @@ describe('distributed mode: daemon + 2 nodes over SNS/SQS/S3', () => {
     expect(retry.node_id).toBe(other);
     // Node timeout 8 s at a 2 s heartbeat here; generous bound for a loaded CI machine.
     expect(elapsed).toBeLessThan(20_000);
-    const lost = ((await api('GET', '/api/nodes')).nodes as { id: string; status: string }[]).find((n) => n.id === victim)!;
+    const lost = ((await api('GET', '/api/nodes')).nodes as { id: string; status: string }[]).find(
+      (n) => n.id === victim,
+    )!;
     expect(lost.status).toBe('lost');
     await api('POST', `/api/runs/${(retry as unknown as { id: string }).id}/stop`);
     // The crashed node comes back under the same id (as a restarted service would) and reuses its control queue.
@@ -274,7 +321,9 @@ describe('distributed mode: daemon + 2 nodes over SNS/SQS/S3', () => {
   }, 150_000);
 
   it('a restarted daemon keeps runs that nodes still hold running (no blind failing), and can still stop them', async () => {
-    const task = (await api('POST', '/api/tasks', { name: 'across restart', prompt: '[fake:hang] across a daemon restart' })).task;
+    const task = (
+      await api('POST', '/api/tasks', { name: 'across restart', prompt: '[fake:hang] across a daemon restart' })
+    ).task;
     const { run_id } = await api('POST', `/api/tasks/${task.id}/run`);
     const deadline = Date.now() + 20_000;
     while ((await run(run_id)).status !== 'running') {

@@ -23,7 +23,12 @@ function request(
 }
 
 const json = (port: number, method: string, urlPath: string, body?: unknown) =>
-  request(port, method, urlPath, body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  request(
+    port,
+    method,
+    urlPath,
+    body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+  );
 
 describe('gui binary: REST API contract', () => {
   let dir: string;
@@ -51,7 +56,13 @@ describe('gui binary: REST API contract', () => {
       for (const m of Object.keys(ops)) documented.add(`${m.toUpperCase()} ${p}`);
     }
     const answered = index.endpoints
-      .filter((e) => / \/api\//.test(e) && !e.includes('/api/docs') && !e.includes('/api/openapi.json') && !e.startsWith('OPTIONS'))
+      .filter(
+        (e) =>
+          / \/api\//.test(e) &&
+          !e.includes('/api/docs') &&
+          !e.includes('/api/openapi.json') &&
+          !e.startsWith('OPTIONS'),
+      )
       .map((e) => e.replace(/:([a-zA-Z_]+)/g, '{$1}'));
     expect(answered.length).toBeGreaterThan(30);
     expect(answered.filter((e) => !documented.has(e))).toEqual([]);
@@ -59,7 +70,10 @@ describe('gui binary: REST API contract', () => {
 
   it('refuses bad input with the right 4xx and one error shape, and stays healthy', async () => {
     const p = gui.port;
-    const malformed = await request(p, 'POST', '/api/tasks', { headers: { 'content-type': 'application/json' }, body: '{"name": ' });
+    const malformed = await request(p, 'POST', '/api/tasks', {
+      headers: { 'content-type': 'application/json' },
+      body: '{"name": ',
+    });
     expect(malformed.status).toBe(400);
     expect(malformed.json().error.code).toBe('INVALID_JSON');
     const wrongType = await json(p, 'POST', '/api/tasks', { name: 'x', prompt: 'p', enabled: 'yes' });
@@ -85,7 +99,10 @@ describe('gui binary: REST API contract', () => {
     expect(ambiguous.status).toBe(400);
     expect(ambiguous.json().error.code).toBe('AMBIGUOUS_ID');
     expect((await json(p, 'GET', `/api/tasks/${ids[0].slice(0, 8)}`)).json().task.id).toBe(ids[0]);
-    const textPlain = await request(p, 'POST', '/api/tasks', { headers: { 'content-type': 'text/plain' }, body: '{"name":"x","prompt":"p"}' });
+    const textPlain = await request(p, 'POST', '/api/tasks', {
+      headers: { 'content-type': 'text/plain' },
+      body: '{"name":"x","prompt":"p"}',
+    });
     expect(textPlain.status).toBe(415);
     const foreignOrigin = await request(p, 'POST', '/api/tasks', {
       headers: { 'content-type': 'application/json', origin: 'https://evil.example' },
@@ -108,7 +125,9 @@ describe('gui binary: REST API contract', () => {
   it('keeps all of 50 parallel task creations', async () => {
     const before = (await json(gui.port, 'GET', '/api/tasks')).json().count as number;
     const created = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => json(gui.port, 'POST', '/api/tasks', { name: `parallel-${i}`, prompt: 'p' })),
+      Array.from({ length: 50 }, (_, i) =>
+        json(gui.port, 'POST', '/api/tasks', { name: `parallel-${i}`, prompt: 'p' }),
+      ),
     );
     expect(created.map((r) => r.status)).toEqual(Array(50).fill(201));
     const after = (await json(gui.port, 'GET', '/api/tasks')).json();
@@ -127,12 +146,16 @@ describe('gui binary: token and crash safety', () => {
     const gui = await startGui({ dataDir: path.join(dir, 'tok'), args: ['--api-token', 'a-long-enough-token-123'] });
     try {
       expect((await request(gui.port, 'GET', '/api/tasks')).status).toBe(401);
-      const ok = await request(gui.port, 'GET', '/api/tasks', { headers: { authorization: 'Bearer a-long-enough-token-123' } });
+      const ok = await request(gui.port, 'GET', '/api/tasks', {
+        headers: { authorization: 'Bearer a-long-enough-token-123' },
+      });
       expect(ok.status).toBe(200);
     } finally {
       await gui.stop();
     }
-    await expect(startGui({ dataDir: path.join(dir, 'pub'), args: ['--host', '0.0.0.0'] })).rejects.toThrow(/without an API token/);
+    await expect(startGui({ dataDir: path.join(dir, 'pub'), args: ['--host', '0.0.0.0'] })).rejects.toThrow(
+      /without an API token/,
+    );
   });
 
   it('a second gui on the same data directory fails fast naming the holder pid', async () => {
@@ -167,7 +190,9 @@ describe('gui binary: token and crash safety', () => {
       expect(acked.length).toBeGreaterThan(0);
       const again = await startGui({ dataDir });
       try {
-        const ids = new Set((await json(again.port, 'GET', '/api/tasks')).json().tasks.map((t: { id: string }) => t.id));
+        const ids = new Set(
+          (await json(again.port, 'GET', '/api/tasks')).json().tasks.map((t: { id: string }) => t.id),
+        );
         expect(acked.filter((id) => !ids.has(id))).toEqual([]);
       } finally {
         await again.stop();
@@ -181,7 +206,11 @@ describe('gui binary: token and crash safety', () => {
     const gui = await startGui({ dataDir, env });
     const task = (await json(gui.port, 'POST', '/api/tasks', { name: 'long', prompt: 'p' })).json().task;
     const runId = (await json(gui.port, 'POST', `/api/tasks/${task.id}/run`)).json().run_id as string;
-    for (let i = 0; i < 100 && (await json(gui.port, 'GET', `/api/runs/${runId}`)).json().run.status !== 'running'; i++) {
+    for (
+      let i = 0;
+      i < 100 && (await json(gui.port, 'GET', `/api/runs/${runId}`)).json().run.status !== 'running';
+      i++
+    ) {
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(await gui.stop()).toBe(0);

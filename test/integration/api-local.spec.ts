@@ -36,15 +36,31 @@ describe('REST API (local runtime)', () => {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
-    return { status: res.status, json: text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text };
+    return {
+      status: res.status,
+      json: text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text,
+    };
   }
 
   it('creates a job with ordered tasks, runs it, and exposes final states, costs and tokens', async () => {
-    const job = await api('POST', '/api/jobs', { name: 'Nightly', working_directory: { path: path.join(dir, 'work') } });
+    const job = await api('POST', '/api/jobs', {
+      name: 'Nightly',
+      working_directory: { path: path.join(dir, 'work') },
+    });
     expect(job.status).toBe(201);
     const jobId = job.json.job.id;
-    const t1 = await api('POST', '/api/tasks', { name: 'one', prompt: 'first', job_id: jobId, schedule: { schedule_type: 'sequential' } });
-    const t2 = await api('POST', '/api/tasks', { name: 'two', command: 'second', job_id: jobId, schedule: { schedule_type: 'sequential' } });
+    const t1 = await api('POST', '/api/tasks', {
+      name: 'one',
+      prompt: 'first',
+      job_id: jobId,
+      schedule: { schedule_type: 'sequential' },
+    });
+    const t2 = await api('POST', '/api/tasks', {
+      name: 'two',
+      command: 'second',
+      job_id: jobId,
+      schedule: { schedule_type: 'sequential' },
+    });
     expect(t1.status).toBe(201);
     expect(t2.status).toBe(201);
     const order = await api('PUT', `/api/jobs/${jobId.slice(0, 8)}/task-order`, [t2.json.task.id, t1.json.task.id]);
@@ -89,7 +105,11 @@ describe('REST API (local runtime)', () => {
     expect(bad.json.error.code).toBe('VALIDATION_FAILED');
     const unknownField = await api('POST', '/api/tasks', { name: 'x', prompt: 'p', bogus: 1 });
     expect(unknownField.status).toBe(400);
-    const missingJob = await api('POST', '/api/tasks', { name: 'x', prompt: 'p', job_id: '00000000-0000-4000-8000-000000000000' });
+    const missingJob = await api('POST', '/api/tasks', {
+      name: 'x',
+      prompt: 'p',
+      job_id: '00000000-0000-4000-8000-000000000000',
+    });
     expect(missingJob.status).toBe(422);
     const notFound = await api('GET', '/api/tasks/ffffffff');
     expect(notFound.status).toBe(404);
@@ -98,7 +118,10 @@ describe('REST API (local runtime)', () => {
   });
 
   it('masks profile secrets and exports/imports a job as a copy', async () => {
-    const p = await api('POST', '/api/profiles', { name: 'prod', env_vars: [{ name: 'ANTHROPIC_API_KEY', source: 'static', value: 'sk-ant-secret-value-123' }] });
+    const p = await api('POST', '/api/profiles', {
+      name: 'prod',
+      env_vars: [{ name: 'ANTHROPIC_API_KEY', source: 'static', value: 'sk-ant-secret-value-123' }],
+    });
     expect(p.status).toBe(201);
     expect(JSON.stringify(p.json)).not.toContain('sk-ant-secret-value-123');
     const list = await api('GET', '/api/profiles?unmask=true');
@@ -128,13 +151,20 @@ describe('REST API (local runtime)', () => {
     const changed = await fetch(`${base}/api/tasks`, { headers: { 'if-none-match': etag! } });
     expect(changed.status).toBe(200);
     expect(changed.headers.get('etag')).not.toBe(etag);
-    expect(((await changed.json()) as { tasks: { name: string }[] }).tasks.some((t) => t.name === 'cache-buster')).toBe(true);
+    expect(((await changed.json()) as { tasks: { name: string }[] }).tasks.some((t) => t.name === 'cache-buster')).toBe(
+      true,
+    );
   });
 
   it('accepts unique id prefixes for job_id and profile references and stores full ids', async () => {
     const job = (await api('POST', '/api/jobs', { name: 'Prefixed' })).json.job;
     const profile = (await api('POST', '/api/profiles', { name: 'pfx' })).json.profile;
-    const task = await api('POST', '/api/tasks', { name: 'p', prompt: 'p', job_id: job.id.slice(0, 8), profile: profile.id.slice(0, 8) });
+    const task = await api('POST', '/api/tasks', {
+      name: 'p',
+      prompt: 'p',
+      job_id: job.id.slice(0, 8),
+      profile: profile.id.slice(0, 8),
+    });
     expect(task.status).toBe(201);
     expect(task.json.task.job_id).toBe(job.id);
     expect(task.json.task.profile).toBe(profile.id);

@@ -4,7 +4,15 @@ import { Run, Task, normalizeJob, normalizeTask } from '@ccs/core';
 import { openDataStore, RunLogFiles, DataStore } from '@ccs/storage';
 import { systemClock } from '@ccs/shared';
 import { FileLogStore, InMemoryTransport } from '@ccs/transport';
-import { fakeClaudeEnv, fakeClaudePath, isProcessAlive, makeTempDir, readFakeClaudeRecords, removeTempDir, waitFor } from '@ccs/testing';
+import {
+  fakeClaudeEnv,
+  fakeClaudePath,
+  isProcessAlive,
+  makeTempDir,
+  readFakeClaudeRecords,
+  removeTempDir,
+  waitFor,
+} from '@ccs/testing';
 import { EventHub, JobRunner, RunService } from '@ccs/coordinator';
 import { ChildProcessRunner, MockProcessRunner, NodeWorker, RunExecutor } from '@ccs/node';
 
@@ -27,7 +35,11 @@ describe('local run flow (coordinator + node over the in-memory transport)', () 
     dir = makeTempDir('ccs-flow-');
     fs.mkdirSync(path.join(dir, 'work'));
     store = await openDataStore({ dataDir: path.join(dir, 'data') });
-    await store.settings.update({ claude_cli_path: fakeClaudePath(), stop_grace_seconds: 1, default_working_directory: path.join(dir, 'work') });
+    await store.settings.update({
+      claude_cli_path: fakeClaudePath(),
+      stop_grace_seconds: 1,
+      default_working_directory: path.join(dir, 'work'),
+    });
     transport = new InMemoryTransport({ redeliveryDelayMs: 50 });
     hub = new EventHub();
     runs = new RunService(store, transport.commandBus, hub, systemClock);
@@ -48,7 +60,15 @@ describe('local run flow (coordinator + node over the in-memory transport)', () 
       outputIntervalMs: 20,
     });
     worker = new NodeWorker(
-      { nodeId: 'local', nodeName: 'local', host: 'localhost', capacity: 2, tags: {}, heartbeatIntervalMs: 60_000, shutdownDeadlineMs: 2000 },
+      {
+        nodeId: 'local',
+        nodeName: 'local',
+        host: 'localhost',
+        capacity: 2,
+        tags: {},
+        heartbeatIntervalMs: 60_000,
+        shutdownDeadlineMs: 2000,
+      },
       transport.createCommandSource(),
       transport.eventBus,
       executor,
@@ -67,7 +87,13 @@ describe('local run flow (coordinator + node over the in-memory transport)', () 
   });
 
   async function task(extra: Record<string, unknown> = {}): Promise<Task> {
-    const t = normalizeTask({ name: 'review', prompt: 'say hi', permissions: 'default', commit_on_success: false, ...extra });
+    const t = normalizeTask({
+      name: 'review',
+      prompt: 'say hi',
+      permissions: 'default',
+      commit_on_success: false,
+      ...extra,
+    });
     await store.tasks.put(t);
     return t;
   }
@@ -136,7 +162,12 @@ describe('local run flow (coordinator + node over the in-memory transport)', () 
     await setup({});
     const job = normalizeJob({ name: 'nightly', working_directory: { path: path.join(dir, 'work') } });
     const a = await task({ name: 'a', job_id: job.id, prompt: 'first' });
-    const b = await task({ name: 'b', job_id: job.id, prompt: 'second', schedule: { schedule_type: 'sequential', seq_max_retries: 1, seq_retry_delay_seconds: 0 } });
+    const b = await task({
+      name: 'b',
+      job_id: job.id,
+      prompt: 'second',
+      schedule: { schedule_type: 'sequential', seq_max_retries: 1, seq_retry_delay_seconds: 0 },
+    });
     const c = await task({ name: 'c', job_id: job.id, prompt: 'third' });
     await store.jobs.put({ ...job, task_order: [a.id, b.id, c.id] });
     // The second task fails on its first attempt only: a script that fails when a marker file is absent.
@@ -148,7 +179,10 @@ describe('local run flow (coordinator + node over the in-memory transport)', () 
       if (e.type === 'job.changed') statuses.push((e.data as { status: string }).status);
     });
     await jobs.start(job.id);
-    await waitFor(() => store.jobs.get(job.id)!.status === 'completed' || store.jobs.get(job.id)!.status === 'failed', { timeoutMs: 20_000, what: 'job end' });
+    await waitFor(() => store.jobs.get(job.id)!.status === 'completed' || store.jobs.get(job.id)!.status === 'failed', {
+      timeoutMs: 20_000,
+      what: 'job end',
+    });
     expect(store.jobs.get(job.id)!.status).toBe('completed');
     await waitFor(() => statuses.length === 2);
     expect(statuses).toEqual(['in_progress', 'completed']);

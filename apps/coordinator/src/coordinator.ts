@@ -69,7 +69,15 @@ export class Coordinator {
       defaultTimezone: deps.defaultTimezone,
       expandPath: deps.expandPath,
     });
-    this.context = { store, hub: this.hub, clock, runs: this.runs, jobs: this.jobRunner, scheduler: this.scheduler, logs: deps.logs };
+    this.context = {
+      store,
+      hub: this.hub,
+      clock,
+      runs: this.runs,
+      jobs: this.jobRunner,
+      scheduler: this.scheduler,
+      logs: deps.logs,
+    };
     this.tasks = new TasksService(this.context);
     this.jobs = new JobsService(this.context, this.tasks);
     this.runsApi = new RunsApiService(this.context);
@@ -87,7 +95,8 @@ export class Coordinator {
   async start(): Promise<void> {
     const failedRuns = this.deps.cloud ? 0 : await this.runs.reconcileAfterRestart();
     const failedJobs = await this.jobRunner.reconcileAfterRestart();
-    if (failedRuns || failedJobs) log.warn(`reconciled after restart: ${failedRuns} run(s), ${failedJobs} job(s) marked failed`);
+    if (failedRuns || failedJobs)
+      log.warn(`reconciled after restart: ${failedRuns} run(s), ${failedJobs} job(s) marked failed`);
     await this.deps.events.start((e) => this.runs.handleEvent(e));
     if (this.deps.cloud) {
       const sent = await this.runs.redispatchPending();

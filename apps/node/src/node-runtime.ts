@@ -50,7 +50,12 @@ export function createRunExecutor(o: NodeRuntimeOptions): RunExecutor {
     prepareWorkDir: (job, defaultDir) =>
       prepareWorkDir(job, { homeDir: o.homeDir, env: baseEnv, defaultWorkingDirectory: defaultDir, git }),
     findClaude: (configured) =>
-      findClaudeCli({ configuredPath: configured, pathEnv: baseEnv['PATH'] ?? '', homeDir: o.homeDir, isExecutable: isExecutableFile }).path,
+      findClaudeCli({
+        configuredPath: configured,
+        pathEnv: baseEnv['PATH'] ?? '',
+        homeDir: o.homeDir,
+        isExecutable: isExecutableFile,
+      }).path,
     commitOnSuccess: async (dir, task) => (await commitOnSuccess(dir, task.name, git)).note,
     forceMockMode: o.forceMockMode ?? false,
   });

@@ -1,7 +1,11 @@
 import { AmbiguousIdError, NotFoundError, ValidationError } from './errors';
 import { resolveIdPrefix } from './ids';
 
-const ids = ['0a1b2c3d-0000-4000-8000-000000000001', '0a1b9999-0000-4000-8000-000000000002', 'ffff0000-0000-4000-8000-000000000003'];
+const ids = [
+  '0a1b2c3d-0000-4000-8000-000000000001',
+  '0a1b9999-0000-4000-8000-000000000002',
+  'ffff0000-0000-4000-8000-000000000003',
+];
 
 describe('resolveIdPrefix', () => {
   it.each([

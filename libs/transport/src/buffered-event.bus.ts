@@ -46,7 +46,10 @@ export class BufferedEventBus implements EventBus {
           this.queue.shift();
           delay = 200;
         } catch (err) {
-          log.warn(`event publish failed (${this.queue.length} queued), retrying in ${delay} ms:`, err instanceof Error ? err.message : err);
+          log.warn(
+            `event publish failed (${this.queue.length} queued), retrying in ${delay} ms:`,
+            err instanceof Error ? err.message : err,
+          );
           await sleep(delay);
           delay = Math.min(this.options.maxDelayMs ?? 10_000, delay * 2);
         }

@@ -6,7 +6,16 @@ import { InMemoryTransport } from './in-memory.transport';
 function executeRun(): CommandEnvelope {
   const task = normalizeTask({ name: 't', prompt: 'hi' });
   const run = newRun({ task_id: task.id, task_name: task.name });
-  const { mock_mode, unmask_env_vars, claude_cli_path, default_timeout_seconds, stop_grace_seconds, max_output_bytes, mock_duration_ms, default_working_directory } = DEFAULT_SETTINGS;
+  const {
+    mock_mode,
+    unmask_env_vars,
+    claude_cli_path,
+    default_timeout_seconds,
+    stop_grace_seconds,
+    max_output_bytes,
+    mock_duration_ms,
+    default_working_directory,
+  } = DEFAULT_SETTINGS;
   return makeEnvelope(
     'ExecuteRun',
     {
@@ -15,7 +24,16 @@ function executeRun(): CommandEnvelope {
       job: null,
       task_profile: null,
       job_profile: null,
-      settings: { mock_mode, unmask_env_vars, claude_cli_path, default_timeout_seconds, stop_grace_seconds, max_output_bytes, mock_duration_ms, default_working_directory },
+      settings: {
+        mock_mode,
+        unmask_env_vars,
+        claude_cli_path,
+        default_timeout_seconds,
+        stop_grace_seconds,
+        max_output_bytes,
+        mock_duration_ms,
+        default_working_directory,
+      },
     },
     { runId: run.id },
   );
@@ -83,9 +101,13 @@ describe('InMemoryTransport', () => {
     const t = new InMemoryTransport();
     const got: string[] = [];
     for (const node of ['a', 'b']) {
-      await t.createCommandSource().start(node, (c) => Promise.resolve(void got.push(`${node}:${c.type}`)), { concurrency: 1 });
+      await t
+        .createCommandSource()
+        .start(node, (c) => Promise.resolve(void got.push(`${node}:${c.type}`)), { concurrency: 1 });
     }
-    await t.commandBus.send(makeEnvelope('StopRun', { run_id: randomUUID(), reason: 'test', by: 'user' }, { nodeId: 'b' }));
+    await t.commandBus.send(
+      makeEnvelope('StopRun', { run_id: randomUUID(), reason: 'test', by: 'user' }, { nodeId: 'b' }),
+    );
     await until(() => got.length === 1);
     await new Promise((r) => setTimeout(r, 20));
     expect(got).toEqual(['b:StopRun']);

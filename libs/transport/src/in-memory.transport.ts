@@ -1,12 +1,5 @@
 import { getLogger } from '@ccs/shared';
-import {
-  COMMAND_TYPES,
-  CommandEnvelope,
-  EVENT_TYPES,
-  EventEnvelope,
-  Envelope,
-  parseEnvelope,
-} from './messages';
+import { COMMAND_TYPES, CommandEnvelope, EVENT_TYPES, EventEnvelope, Envelope, parseEnvelope } from './messages';
 import type { CommandBus, CommandSource, EventBus, EventSource, MessageHandler } from './ports';
 
 const log = getLogger('transport.memory');
@@ -92,7 +85,14 @@ export class InMemoryTransport {
     let stopping: Promise<void> | null = null;
     return {
       start: (nodeId, handler, options) => {
-        consumer = { nodeId, handler, concurrency: Math.max(1, options.concurrency), inFlight: 0, stopped: false, pending: new Set() };
+        consumer = {
+          nodeId,
+          handler,
+          concurrency: Math.max(1, options.concurrency),
+          inFlight: 0,
+          stopped: false,
+          pending: new Set(),
+        };
         this.consumers.push(consumer);
         this.schedulePump();
         return Promise.resolve();

@@ -23,7 +23,10 @@ function positiveInt(value: string, flag: string): number {
 /** `k=v,k2=v2` (also repeated flags) → tags. */
 export function parseTags(value: string, previous: Record<string, string> = {}): Record<string, string> {
   const out = { ...previous };
-  for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const i = part.indexOf('=');
     if (i <= 0) throw new ValidationError(`--tags expects key=value pairs (got "${part}")`);
     out[part.slice(0, i)] = part.slice(i + 1);
@@ -89,7 +92,10 @@ export class DaemonCommand extends CloudCommand {
     super(config);
   }
 
-  @Option({ flags: '--command-topic <arn>', description: `SNS topic for commands to nodes (env ${DAEMON_ENV.commandTopic})` })
+  @Option({
+    flags: '--command-topic <arn>',
+    description: `SNS topic for commands to nodes (env ${DAEMON_ENV.commandTopic})`,
+  })
   parseCommandTopic(v: string): string {
     return v;
   }
@@ -97,11 +103,17 @@ export class DaemonCommand extends CloudCommand {
   parseServerQueue(v: string): string {
     return v;
   }
-  @Option({ flags: '--node-queue <url>', description: `the nodes' work queue, for queue depths in stats (env ${DAEMON_ENV.nodeQueue})` })
+  @Option({
+    flags: '--node-queue <url>',
+    description: `the nodes' work queue, for queue depths in stats (env ${DAEMON_ENV.nodeQueue})`,
+  })
   parseNodeQueue(v: string): string {
     return v;
   }
-  @Option({ flags: '--server-dlq <url>', description: `dead-letter queue for invalid events (env ${DAEMON_ENV.serverDlq})` })
+  @Option({
+    flags: '--server-dlq <url>',
+    description: `dead-letter queue for invalid events (env ${DAEMON_ENV.serverDlq})`,
+  })
   parseServerDlq(v: string): string {
     return v;
   }
@@ -109,7 +121,10 @@ export class DaemonCommand extends CloudCommand {
   parseBucket(v: string): string {
     return v;
   }
-  @Option({ flags: '--api-port <port>', description: `REST API and dashboard port (default 8787; env ${DAEMON_ENV.apiPort})` })
+  @Option({
+    flags: '--api-port <port>',
+    description: `REST API and dashboard port (default 8787; env ${DAEMON_ENV.apiPort})`,
+  })
   parseApiPort(v: string): number {
     return parsePort(v);
   }
@@ -140,7 +155,8 @@ export class DaemonCommand extends CloudCommand {
 
   async run(_args: string[], f: DaemonFlags = {}): Promise<void> {
     const env = DAEMON_ENV;
-    const num = (v: number | undefined, e: string, dflt: number): number => v ?? (this.config.processEnv[e] ? positiveInt(this.config.processEnv[e], e) : dflt);
+    const num = (v: number | undefined, e: string, dflt: number): number =>
+      v ?? (this.config.processEnv[e] ? positiveInt(this.config.processEnv[e], e) : dflt);
     const dataDir = this.dataDirs.resolve(this.globals().dataDir);
     const { startDaemon } = await import('../runtime/cloud-runtime.js');
     const mode = await startDaemon({
@@ -159,7 +175,9 @@ export class DaemonCommand extends CloudCommand {
       pollSeconds: num(f.pollSeconds, env.pollSeconds, 20),
       env: this.config.processEnv,
     });
-    log.info(`${PRODUCT_NAME} ${VERSION} | mode daemon | ${mode.url} | data dir ${dataDir} | log level ${currentLogLevel()}`);
+    log.info(
+      `${PRODUCT_NAME} ${VERSION} | mode daemon | ${mode.url} | data dir ${dataDir} | log level ${currentLogLevel()}`,
+    );
     process.stdout.write(`${PRODUCT_NAME} daemon listening on ${mode.url}\n`);
     await runUntilSignal(mode);
   }
@@ -194,25 +212,41 @@ export class NodeCommand extends CloudCommand {
     super(config);
   }
 
-  @Option({ flags: '--queue-url, --command-queue <url>', description: `the shared SQS work queue (env ${NODE_ENV.commandQueue})` })
+  @Option({
+    flags: '--queue-url, --command-queue <url>',
+    description: `the shared SQS work queue (env ${NODE_ENV.commandQueue})`,
+  })
   parseCommandQueue(v: string): string {
     return v;
   }
-  @Option({ flags: '--command-topic <arn>', description: `SNS command topic; this node's control queue subscribes to it (env ${NODE_ENV.commandTopic})` })
+  @Option({
+    flags: '--command-topic <arn>',
+    description: `SNS command topic; this node's control queue subscribes to it (env ${NODE_ENV.commandTopic})`,
+  })
   parseCommandTopic(v: string): string {
     return v;
   }
-  @Option({ flags: '--topic-arn, --control-bus <arn>', description: `SNS topic for node events (env ${NODE_ENV.controlBus})` })
+  @Option({
+    flags: '--topic-arn, --control-bus <arn>',
+    description: `SNS topic for node events (env ${NODE_ENV.controlBus})`,
+  })
   parseControlBus(v: string): string {
     return v;
   }
-  @Option({ flags: '--log-bucket, --s3-bucket <bucket>', description: `bucket for run logs (env ${NODE_ENV.s3Bucket})` })
+  @Option({
+    flags: '--log-bucket, --s3-bucket <bucket>',
+    description: `bucket for run logs (env ${NODE_ENV.s3Bucket})`,
+  })
   parseBucket(v: string): string {
     return v;
   }
-  @Option({ flags: '--node-id <id>', description: `stable id of this node (default: host name + random suffix; env ${NODE_ENV.nodeId})` })
+  @Option({
+    flags: '--node-id <id>',
+    description: `stable id of this node (default: host name + random suffix; env ${NODE_ENV.nodeId})`,
+  })
   parseNodeId(v: string): string {
-    if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(v)) throw new ValidationError(`--node-id may use letters, digits and _ . : - (got "${v}")`);
+    if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(v))
+      throw new ValidationError(`--node-id may use letters, digits and _ . : - (got "${v}")`);
     return v;
   }
   @Option({ flags: '--node-name <name>', description: 'display name (default: host name)' })
@@ -231,7 +265,10 @@ export class NodeCommand extends CloudCommand {
   parseMock(): boolean {
     return true;
   }
-  @Option({ flags: '--work-dir <dir>', description: 'scratch directory for log spooling (default ~/.claude-scheduler-node)' })
+  @Option({
+    flags: '--work-dir <dir>',
+    description: 'scratch directory for log spooling (default ~/.claude-scheduler-node)',
+  })
   parseWorkDir(v: string): string {
     return v;
   }
@@ -259,7 +296,10 @@ export class NodeCommand extends CloudCommand {
   parsePoll(v: string): number {
     return positiveInt(v, '--poll-seconds');
   }
-  @Option({ flags: '--visibility-timeout <seconds>', description: 'lease on a taken run, renewed while it runs (default 60)' })
+  @Option({
+    flags: '--visibility-timeout <seconds>',
+    description: 'lease on a taken run, renewed while it runs (default 60)',
+  })
   parseVisibility(v: string): number {
     return positiveInt(v, '--visibility-timeout');
   }
@@ -267,9 +307,13 @@ export class NodeCommand extends CloudCommand {
   async run(_args: string[], f: NodeFlags = {}): Promise<void> {
     const env = NODE_ENV;
     const penv = this.config.processEnv;
-    const num = (v: number | undefined, e: string, dflt: number): number => v ?? (penv[e] ? positiveInt(penv[e], e) : dflt);
-    const nodeId = this.pick(f.nodeId, env.nodeId, '--node-id') ?? `${os.hostname().replace(/[^A-Za-z0-9_.:-]/g, '-')}-${randomUUID().slice(0, 8)}`;
-    const workDir = this.pick(f.workDir, env.workDir, '--work-dir') ?? path.join(this.config.home, '.claude-scheduler-node');
+    const num = (v: number | undefined, e: string, dflt: number): number =>
+      v ?? (penv[e] ? positiveInt(penv[e], e) : dflt);
+    const nodeId =
+      this.pick(f.nodeId, env.nodeId, '--node-id') ??
+      `${os.hostname().replace(/[^A-Za-z0-9_.:-]/g, '-')}-${randomUUID().slice(0, 8)}`;
+    const workDir =
+      this.pick(f.workDir, env.workDir, '--work-dir') ?? path.join(this.config.home, '.claude-scheduler-node');
     const heartbeatSeconds = num(f.heartbeatInterval, env.heartbeatInterval, 30);
     const { startNode } = await import('../runtime/cloud-runtime.js');
     const mode = await startNode({
@@ -294,7 +338,9 @@ export class NodeCommand extends CloudCommand {
       env: penv,
       homeDir: this.config.home,
     });
-    log.info(`${PRODUCT_NAME} ${VERSION} | mode node | id ${nodeId} | heartbeat ${heartbeatSeconds} s | log level ${currentLogLevel()}`);
+    log.info(
+      `${PRODUCT_NAME} ${VERSION} | mode node | id ${nodeId} | heartbeat ${heartbeatSeconds} s | log level ${currentLogLevel()}`,
+    );
     process.stdout.write(`${PRODUCT_NAME} node ${nodeId} started\n`);
     await runUntilSignal(mode);
   }

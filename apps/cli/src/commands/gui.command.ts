@@ -10,7 +10,6 @@ import { CcsCommand } from './ccs-command.base';
 
 const log = getLogger('gui');
 
-
 interface GuiOptions {
   restport?: number;
   host?: string;
@@ -21,7 +20,8 @@ interface GuiOptions {
 
 export function parsePort(value: string): number {
   const n = /^\d+$/.test(value) ? Number(value) : NaN;
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ValidationError(`invalid port "${value}": expected 0–65535`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new ValidationError(`invalid port "${value}": expected 0–65535`);
   return n;
 }
 
@@ -52,7 +52,10 @@ export class GuiCommand extends CcsCommand {
     return value;
   }
 
-  @Option({ flags: '--api-token <token>', description: `require "Authorization: Bearer <token>" (env ${API_TOKEN_ENV})` })
+  @Option({
+    flags: '--api-token <token>',
+    description: `require "Authorization: Bearer <token>" (env ${API_TOKEN_ENV})`,
+  })
   parseApiToken(value: string): string {
     return value;
   }

@@ -73,7 +73,10 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningMode> {
   const telemetry = startTelemetry({ mode: 'daemon', env: o.env });
   const queueDepths = async (): Promise<Record<string, number>> => {
     const out: Record<string, number> = {};
-    const queues: [string, string | null][] = [['server_queue', o.serverQueueUrl], ['node_queue', o.nodeQueueUrl]];
+    const queues: [string, string | null][] = [
+      ['server_queue', o.serverQueueUrl],
+      ['node_queue', o.nodeQueueUrl],
+    ];
     for (const [name, url] of queues) {
       if (!url) continue;
       const d = await queueDepth(sqs, url);

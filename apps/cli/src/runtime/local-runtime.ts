@@ -67,9 +67,15 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
     nodeTimeoutMs: 3 * LOCAL_HEARTBEAT_MS,
     pruneLogsByAge: async (days, now) => {
       const files = RunLogFiles.forDataDir(store.dataDir);
-      const active = new Set(store.runs.list().filter((r) => r.status === 'running' || r.status === 'upcoming').map((r) => r.id));
+      const active = new Set(
+        store.runs
+          .list()
+          .filter((r) => r.status === 'running' || r.status === 'upcoming')
+          .map((r) => r.id),
+      );
       let n = 0;
-      for (const f of selectLogFilesToPrune(await files.list(), days, now, active)) n += await files.delete(f.runId, [f.kind]);
+      for (const f of selectLogFilesToPrune(await files.list(), days, now, active))
+        n += await files.delete(f.runId, [f.kind]);
       return n;
     },
   });

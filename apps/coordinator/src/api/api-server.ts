@@ -93,7 +93,10 @@ export interface ApiServer {
  * Builds and starts the REST API (NestJS on Fastify) for a coordinator: security hooks, error shape, OpenAPI,
  * controllers. Refuses a non-loopback bind without an API token. A busy port is a clear error naming the port.
  */
-export async function createApiServer(coordinator: Coordinator, input: Omit<ApiServerOptions, 'publicUrl' | 'routes'>): Promise<ApiServer> {
+export async function createApiServer(
+  coordinator: Coordinator,
+  input: Omit<ApiServerOptions, 'publicUrl' | 'routes'>,
+): Promise<ApiServer> {
   assertBindAllowed({ host: input.host, token: input.apiToken });
   const routes: { method: string; url: string }[] = [];
   const displayHost = input.host === '0.0.0.0' || input.host === '::' ? '127.0.0.1' : input.host;
@@ -107,10 +110,14 @@ export async function createApiServer(coordinator: Coordinator, input: Omit<ApiS
   adapter.getInstance().addHook('onRoute', (r) => {
     for (const m of [r.method].flat()) if (m !== 'HEAD') routes.push({ method: m, url: r.url });
   });
-  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forCoordinator(coordinator, options), adapter, {
-    logger: new NestLogBridge(),
-    abortOnError: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    ApiModule.forCoordinator(coordinator, options),
+    adapter,
+    {
+      logger: new NestLogBridge(),
+      abortOnError: false,
+    },
+  );
   configureHttpApp(app, {
     security: {
       host: input.host,

@@ -16,7 +16,11 @@ export class EventsController {
   constructor(@Inject(COORDINATOR) private readonly c: Coordinator) {}
 
   @Get('events')
-  events(@Headers('last-event-id') lastEventId: string | undefined, @Query('last_event_id') lastQuery: string | undefined, @Res() reply: FastifyReply): void {
+  events(
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @Query('last_event_id') lastQuery: string | undefined,
+    @Res() reply: FastifyReply,
+  ): void {
     const raw = reply.raw;
     reply.hijack();
     raw.writeHead(200, {

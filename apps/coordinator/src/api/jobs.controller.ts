@@ -53,7 +53,12 @@ export class JobsController {
   @Delete(':id')
   async delete(@Param('id') id: string) {
     const r = await this.c.jobs.delete(id);
-    return { deleted: r.job.id, tasks_deleted: r.tasks_deleted, runs_deleted: r.runs_deleted, worktree_kept: r.worktree_kept };
+    return {
+      deleted: r.job.id,
+      tasks_deleted: r.tasks_deleted,
+      runs_deleted: r.runs_deleted,
+      worktree_kept: r.worktree_kept,
+    };
   }
 
   @Get(':id/tasks')

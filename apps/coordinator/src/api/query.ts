@@ -8,7 +8,9 @@ export function queryFlag(value: unknown, name: string): boolean {
     if (v === 'true' || v === '1' || v === 'yes') return true;
     if (v === 'false' || v === '0' || v === 'no') return false;
   }
-  throw new ValidationError(`${name} must be true or false`, [{ field: name, message: `${name} must be true or false` }]);
+  throw new ValidationError(`${name} must be true or false`, [
+    { field: name, message: `${name} must be true or false` },
+  ]);
 }
 
 export function queryInt(value: unknown, name: string, dflt: number, min: number, max: number): number {

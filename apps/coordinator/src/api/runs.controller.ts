@@ -39,14 +39,23 @@ export class RunsController {
   @ApiOperation({ summary: 'The run log as text; follow=true streams until the run ends' })
   @ApiQuery({ name: 'follow', required: false, type: Boolean })
   @ApiQuery({ name: 'offset', required: false, type: Number })
-  async logs(@Param('id') id: string, @Query('follow') follow: string | undefined, @Query('offset') offset: string | undefined, @Res() reply: FastifyReply) {
+  async logs(
+    @Param('id') id: string,
+    @Query('follow') follow: string | undefined,
+    @Query('offset') offset: string | undefined,
+    @Res() reply: FastifyReply,
+  ) {
     const { run, text } = await this.c.runsApi.logs(id, queryInt(offset, 'offset', 0, 0, Number.MAX_SAFE_INTEGER));
     if (!queryFlag(follow, 'follow')) {
       return reply.type('text/plain; charset=utf-8').send(text ?? '');
     }
     const raw = reply.raw;
     reply.hijack();
-    raw.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });
+    raw.writeHead(200, {
+      'content-type': 'text/plain; charset=utf-8',
+      'cache-control': 'no-cache',
+      'x-content-type-options': 'nosniff',
+    });
     let pos = queryInt(offset, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
     let closed = false;
     raw.on('close', () => (closed = true));

@@ -81,14 +81,21 @@ export class JobsService {
   }
 
   /** Deletes the job with its tasks, their runs, logs and occurrences. A running job is stopped first. */
-  async delete(idOrPrefix: string): Promise<{ job: Job; tasks_deleted: number; runs_deleted: number; worktree_kept: boolean }> {
+  async delete(
+    idOrPrefix: string,
+  ): Promise<{ job: Job; tasks_deleted: number; runs_deleted: number; worktree_kept: boolean }> {
     const job = this.ctx.store.jobs.resolve(idOrPrefix);
     if (this.ctx.jobs.isRunning(job.id)) await this.ctx.jobs.stop(job.id, 'job deleted');
     const tasks = this.ctx.store.tasks.list().filter((t) => t.job_id === job.id);
     const runsDeleted = await this.tasks.deleteTasks(tasks);
     await this.ctx.store.jobs.delete(job.id);
     this.ctx.hub.publish('job.deleted', { id: job.id });
-    return { job, tasks_deleted: tasks.length, runs_deleted: runsDeleted, worktree_kept: job.working_directory.use_git_worktree };
+    return {
+      job,
+      tasks_deleted: tasks.length,
+      runs_deleted: runsDeleted,
+      worktree_kept: job.working_directory.use_git_worktree,
+    };
   }
 
   /** The job's tasks in task order; tasks of the job missing from the order follow, in storage order. */
@@ -111,7 +118,11 @@ export class JobsService {
   async setTaskOrder(idOrPrefix: string, body: unknown): Promise<Job> {
     const job = this.ctx.store.jobs.resolve(idOrPrefix);
     const dto = validated(TaskOrderDto, body);
-    const updated = { ...job, task_order: this.checkedOrder(job, dto.task_order), updated_at: this.ctx.clock.now().toISOString() };
+    const updated = {
+      ...job,
+      task_order: this.checkedOrder(job, dto.task_order),
+      updated_at: this.ctx.clock.now().toISOString(),
+    };
     await this.save(updated);
     return updated;
   }
@@ -127,7 +138,10 @@ export class JobsService {
       );
     }
     const out = resolved.map((t) => t.id);
-    if (new Set(out).size !== out.length) throw new ValidationError('task_order lists a task twice', [{ field: 'task_order', message: 'task_order lists a task twice' }]);
+    if (new Set(out).size !== out.length)
+      throw new ValidationError('task_order lists a task twice', [
+        { field: 'task_order', message: 'task_order lists a task twice' },
+      ]);
     return out;
   }
 
@@ -145,7 +159,13 @@ export class JobsService {
     const profiles = new Set<string>();
     if (job.profile) profiles.add(job.profile);
     for (const t of tasks) if (t.profile) profiles.add(t.profile);
-    return { version: JOB_EXPORT_VERSION, exported_at: this.ctx.clock.now().toISOString(), job, tasks, profiles_referenced: [...profiles].sort() };
+    return {
+      version: JOB_EXPORT_VERSION,
+      exported_at: this.ctx.clock.now().toISOString(),
+      job,
+      tasks,
+      profiles_referenced: [...profiles].sort(),
+    };
   }
 
   /**
@@ -160,23 +180,33 @@ export class JobsService {
     let job = normalizeJob(dto.job, 'job', now);
     let tasks = dto.tasks.map((t, i) => normalizeTask(t, `tasks[${i}]`, now));
     const warnings: string[] = [];
-    const missingProfiles = [job.profile, ...tasks.map((t) => t.profile)].filter((p): p is string => !!p && !store.profiles.get(p));
+    const missingProfiles = [job.profile, ...tasks.map((t) => t.profile)].filter(
+      (p): p is string => !!p && !store.profiles.get(p),
+    );
     if (missingProfiles.length > 0) {
-      throw new UnprocessableError(`the export refers to profiles that do not exist here: ${[...new Set(missingProfiles)].join(', ')}`, {
-        missing_profile_ids: [...new Set(missingProfiles)],
-        hint: 'create the profiles first (same ids), or remove the references from the document',
-      });
+      throw new UnprocessableError(
+        `the export refers to profiles that do not exist here: ${[...new Set(missingProfiles)].join(', ')}`,
+        {
+          missing_profile_ids: [...new Set(missingProfiles)],
+          hint: 'create the profiles first (same ids), or remove the references from the document',
+        },
+      );
     }
     const taskIds = new Set(tasks.map((t) => t.id));
-    for (const id of job.task_order) if (!taskIds.has(id)) warnings.push(`task_order refers to task ${id}, which is not in the export; dropped`);
-    for (const t of tasks) if (!job.task_order.includes(t.id)) warnings.push(`task ${t.id} ("${t.name}") is not in task_order; appended`);
+    for (const id of job.task_order)
+      if (!taskIds.has(id)) warnings.push(`task_order refers to task ${id}, which is not in the export; dropped`);
+    for (const t of tasks)
+      if (!job.task_order.includes(t.id)) warnings.push(`task ${t.id} ("${t.name}") is not in task_order; appended`);
     if (options.newIds) {
       const map = new Map(tasks.map((t) => [t.id, randomUUID()]));
       job = { ...job, id: randomUUID(), name: job.name };
       tasks = tasks.map((t) => ({ ...t, id: map.get(t.id)!, last_session_id: null, last_run_status: null }));
       job.task_order = job.task_order.filter((id) => map.has(id)).map((id) => map.get(id)!);
     } else if (!options.force) {
-      const conflicts = [store.jobs.get(job.id) ? `job ${job.id}` : null, ...tasks.map((t) => (store.tasks.get(t.id) ? `task ${t.id}` : null))].filter(Boolean);
+      const conflicts = [
+        store.jobs.get(job.id) ? `job ${job.id}` : null,
+        ...tasks.map((t) => (store.tasks.get(t.id) ? `task ${t.id}` : null)),
+      ].filter(Boolean);
       if (conflicts.length > 0) {
         throw new ConflictError(`already exists: ${conflicts.join(', ')}`, {
           conflicts,
@@ -188,7 +218,8 @@ export class JobsService {
     for (const t of tasks) if (!order.includes(t.id)) order.push(t.id);
     job = { ...job, task_order: order, status: 'pending', status_reason: null, updated_at: now };
     tasks = tasks.map((t) => ({ ...t, job_id: job.id, updated_at: now }));
-    if (this.ctx.jobs.isRunning(job.id)) throw new ConflictError(`job ${job.id} is running; stop it before overwriting it`);
+    if (this.ctx.jobs.isRunning(job.id))
+      throw new ConflictError(`job ${job.id} is running; stop it before overwriting it`);
     await store.jobs.put(job);
     await store.tasks.putMany(tasks);
     this.ctx.hub.publish('job.changed', job);
@@ -205,7 +236,8 @@ export class JobsService {
     try {
       return { ...job, profile: this.ctx.store.profiles.resolve(job.profile).id };
     } catch (err) {
-      if (err instanceof NotFoundError) throw new UnprocessableError(`profile ${job.profile} does not exist`, { field: 'profile' });
+      if (err instanceof NotFoundError)
+        throw new UnprocessableError(`profile ${job.profile} does not exist`, { field: 'profile' });
       throw err;
     }
   }

@@ -56,11 +56,14 @@ export class ProfilesService {
     const tasks = store.tasks.list().filter((t) => t.profile === profile.id);
     const jobs = store.jobs.list().filter((j) => j.profile === profile.id);
     if ((tasks.length || jobs.length) && !force) {
-      throw new ConflictError(`profile "${profile.name}" is used by ${tasks.length} task(s) and ${jobs.length} job(s)`, {
-        task_ids: tasks.map((t) => t.id),
-        job_ids: jobs.map((j) => j.id),
-        hint: 'change those tasks/jobs first, or delete with force=true to clear the references',
-      });
+      throw new ConflictError(
+        `profile "${profile.name}" is used by ${tasks.length} task(s) and ${jobs.length} job(s)`,
+        {
+          task_ids: tasks.map((t) => t.id),
+          job_ids: jobs.map((j) => j.id),
+          hint: 'change those tasks/jobs first, or delete with force=true to clear the references',
+        },
+      );
     }
     const now = clock.now().toISOString();
     await store.tasks.putMany(tasks.map((t) => ({ ...t, profile: null, updated_at: now })));

@@ -1,4 +1,12 @@
-import { ConflictError, Run, RunStatus, RunsQueryDto, ValidationError, formatStreamJson, isTerminalRunStatus } from '@ccs/core';
+import {
+  ConflictError,
+  Run,
+  RunStatus,
+  RunsQueryDto,
+  ValidationError,
+  formatStreamJson,
+  isTerminalRunStatus,
+} from '@ccs/core';
 import type { CoordinatorContext } from './context';
 import { validated } from './validate';
 
@@ -21,7 +29,9 @@ function decodeCursor(cursor: string): [string, string] {
   } catch {
     // fall through
   }
-  throw new ValidationError('cursor is not valid: pass the next_cursor of a previous page', [{ field: 'cursor', message: 'cursor is not valid' }]);
+  throw new ValidationError('cursor is not valid: pass the next_cursor of a previous page', [
+    { field: 'cursor', message: 'cursor is not valid' },
+  ]);
 }
 
 /** Newest first by scheduled time, then id (a stable order for cursors). */
@@ -41,14 +51,20 @@ export class RunsApiService {
     const status: RunStatus | null = q.status ?? null;
     let runs = store.runs
       .list()
-      .filter((r) => (!taskId || r.task_id === taskId) && (!jobId || r.job_id === jobId) && (!status || r.status === status))
+      .filter(
+        (r) => (!taskId || r.task_id === taskId) && (!jobId || r.job_id === jobId) && (!status || r.status === status),
+      )
       .sort(newestFirst);
     if (q.cursor) {
       const [time, id] = decodeCursor(q.cursor);
       runs = runs.filter((r) => r.scheduled_time < time || (r.scheduled_time === time && r.id < id));
     }
     const page = runs.slice(0, q.limit);
-    return { runs: page, count: page.length, next_cursor: runs.length > q.limit ? encodeCursor(page[page.length - 1]) : null };
+    return {
+      runs: page,
+      count: page.length,
+      next_cursor: runs.length > q.limit ? encodeCursor(page[page.length - 1]) : null,
+    };
   }
 
   async get(idOrPrefix: string): Promise<RunDetail> {
@@ -79,7 +95,8 @@ export class RunsApiService {
 
   async delete(idOrPrefix: string): Promise<Run> {
     const run = this.ctx.store.runs.resolve(idOrPrefix);
-    if (!isTerminalRunStatus(run.status)) throw new ConflictError(`run ${run.id} is ${run.status}; stop it before deleting it`);
+    if (!isTerminalRunStatus(run.status))
+      throw new ConflictError(`run ${run.id} is ${run.status}; stop it before deleting it`);
     await this.ctx.store.runs.delete(run.id);
     await this.ctx.logs.delete(run.id).catch(() => undefined);
     this.ctx.hub.publish('run.deleted', { id: run.id, task_id: run.task_id });

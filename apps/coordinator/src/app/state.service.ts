@@ -72,7 +72,9 @@ export class StateService {
     const byStatus: Record<string, number> = { upcoming: 0, running: 0, success: 0, failed: 0, cancelled: 0 };
     const totals: RunTotals = emptyTotals();
     const finishedWithin = (min: number): number =>
-      runs.filter((r) => isTerminalRunStatus(r.status) && r.end_time && now - new Date(r.end_time).getTime() <= min * 60_000).length;
+      runs.filter(
+        (r) => isTerminalRunStatus(r.status) && r.end_time && now - new Date(r.end_time).getTime() <= min * 60_000,
+      ).length;
     for (const r of runs) {
       byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
       addRun(totals, r);

@@ -29,7 +29,11 @@ export class TasksService {
     const tasks = filter.job_id ? store.tasks.list().filter((t) => t.job_id === filter.job_id) : store.tasks.list();
     const totals = totalsBy(store.runs.list(), (r) => r.task_id);
     const next = new Map(this.ctx.scheduler.status().map((s) => [s.task_id, s.next_fire_time]));
-    return tasks.map((t) => ({ ...t, stats: totals.get(t.id) ?? emptyTotals(), next_fire_time: next.get(t.id) ?? null }));
+    return tasks.map((t) => ({
+      ...t,
+      stats: totals.get(t.id) ?? emptyTotals(),
+      next_fire_time: next.get(t.id) ?? null,
+    }));
   }
 
   get(idOrPrefix: string): TaskView {
@@ -49,7 +53,10 @@ export class TasksService {
     // Both records change in this turn, so their two durable file writes run side by side instead of one after
     // the other (half the latency of a create). A crash in between may leave the job's task_order naming a task
     // that was never saved; every reader of task_order skips ids without a task.
-    await Promise.all([this.ctx.store.tasks.put(task), task.job_id ? this.appendToJob(task.job_id, task.id) : undefined]);
+    await Promise.all([
+      this.ctx.store.tasks.put(task),
+      task.job_id ? this.appendToJob(task.job_id, task.id) : undefined,
+    ]);
     await this.changed(task);
     return task;
   }
@@ -58,7 +65,8 @@ export class TasksService {
     const current = this.ctx.store.tasks.resolve(idOrPrefix);
     const dto = validated(UpdateTaskDto, body);
     const task = this.resolveReferences(mergeTaskUpdate(current, dto, this.ctx.clock.now().toISOString()));
-    if (!task.prompt.trim()) throw new ValidationError('prompt must not be empty', [{ field: 'prompt', message: 'prompt must not be empty' }]);
+    if (!task.prompt.trim())
+      throw new ValidationError('prompt must not be empty', [{ field: 'prompt', message: 'prompt must not be empty' }]);
     this.checkSchedule(task);
     await this.ctx.store.tasks.put(task);
     if (current.job_id !== task.job_id) {
@@ -95,7 +103,12 @@ export class TasksService {
     const taskRuns = store.runs.list().filter((r) => ids.has(r.task_id));
     await store.runs.deleteMany(taskRuns.map((r) => r.id));
     for (const r of taskRuns) await logs.delete(r.id).catch(() => undefined);
-    await store.occurrences.deleteMany(store.occurrences.list().filter((o) => ids.has(o.task_id)).map((o) => o.id));
+    await store.occurrences.deleteMany(
+      store.occurrences
+        .list()
+        .filter((o) => ids.has(o.task_id))
+        .map((o) => o.id),
+    );
     for (const t of tasks) if (t.job_id) await this.removeFromJob(t.job_id, t.id);
     await store.tasks.deleteMany([...ids]);
     for (const t of tasks) hub.publish('task.deleted', { id: t.id, job_id: t.job_id });
@@ -119,7 +132,9 @@ export class TasksService {
 
   preview(idOrPrefix: string, count: number): ReturnType<CoordinatorContext['scheduler']['preview']> {
     if (!Number.isInteger(count) || count < 1 || count > 100) {
-      throw new ValidationError('count must be a whole number from 1 to 100', [{ field: 'count', message: 'count must be a whole number from 1 to 100' }]);
+      throw new ValidationError('count must be a whole number from 1 to 100', [
+        { field: 'count', message: 'count must be a whole number from 1 to 100' },
+      ]);
     }
     return this.ctx.scheduler.preview(this.ctx.store.tasks.resolve(idOrPrefix), count);
   }

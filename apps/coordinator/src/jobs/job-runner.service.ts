@@ -88,14 +88,17 @@ export class JobRunner {
     const job = this.store.jobs.resolve(jobIdOrPrefix);
     const state = this.active.get(job.id);
     if (!state) {
-      if (job.status === 'in_progress') return (await this.setStatus(job.id, 'failed', 'job was not running in this coordinator'))!;
+      if (job.status === 'in_progress')
+        return (await this.setStatus(job.id, 'failed', 'job was not running in this coordinator'))!;
       throw new ConflictError(`Job "${job.name}" is not running`);
     }
     this.active.delete(job.id);
     state.retryTimer?.cancel();
     const updated = await this.setStatus(job.id, 'cancelled', reason);
     if (state.currentRunId) {
-      await this.runs.stop(state.currentRunId, 'job-stop', reason).catch((err: unknown) => log.warn('stopping the job run failed:', err));
+      await this.runs
+        .stop(state.currentRunId, 'job-stop', reason)
+        .catch((err: unknown) => log.warn('stopping the job run failed:', err));
     }
     return updated!;
   }
@@ -153,7 +156,9 @@ export class JobRunner {
     if (task && state.retries < maxRetries) {
       state.retries++;
       const delayMs = (task.schedule.seq_retry_delay_seconds ?? 0) * 1000;
-      log.info(`job ${state.jobId}: task "${task.name}" failed; retry ${state.retries}/${maxRetries} in ${delayMs / 1000} s`);
+      log.info(
+        `job ${state.jobId}: task "${task.name}" failed; retry ${state.retries}/${maxRetries} in ${delayMs / 1000} s`,
+      );
       state.retryTimer = this.clock.setTimer(() => {
         state.retryTimer = null;
         if (this.active.get(state.jobId) !== state) return;
@@ -162,7 +167,11 @@ export class JobRunner {
       return;
     }
     const attempts = state.retries + 1;
-    await this.finish(state, 'failed', `task "${run.task_name}" failed after ${attempts} attempt${attempts > 1 ? 's' : ''}`);
+    await this.finish(
+      state,
+      'failed',
+      `task "${run.task_name}" failed after ${attempts} attempt${attempts > 1 ? 's' : ''}`,
+    );
   }
 
   private async finish(state: ActiveJob, status: JobStatus, reason: string | null): Promise<void> {

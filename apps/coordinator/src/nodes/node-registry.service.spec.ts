@@ -34,13 +34,23 @@ describe('NodeRegistry', () => {
           if (cmd.type === 'ExecuteRun') {
             const r = cmd.payload.run;
             await transport.eventBus.publish(
-              makeEnvelope('TaskStarted', { run_id: r.id, attempt: r.attempt, node_id: id, pid: 1, start_time: clock.now().toISOString(), session_id: null, command_line: 'claude' }),
+              makeEnvelope('TaskStarted', {
+                run_id: r.id,
+                attempt: r.attempt,
+                node_id: id,
+                pid: 1,
+                start_time: clock.now().toISOString(),
+                session_id: null,
+                command_line: 'claude',
+              }),
             );
           }
         },
         { concurrency: 10 },
       );
-      await transport.eventBus.publish(makeEnvelope('NodeRegistered', { node: normalizeNode({ id, name: id, host: 'h' }) }));
+      await transport.eventBus.publish(
+        makeEnvelope('NodeRegistered', { node: normalizeNode({ id, name: id, host: 'h' }) }),
+      );
     }
     await waitFor(() => store.nodes.count() === 2);
     registry.start();
@@ -55,11 +65,23 @@ describe('NodeRegistry', () => {
   });
 
   async function heartbeat(id: string, running: string[] = []): Promise<void> {
-    await transport.eventBus.publish(makeEnvelope('NodeHeartbeat', { node_id: id, capacity: 2, running_run_ids: running, version: 'x', draining: false }));
+    await transport.eventBus.publish(
+      makeEnvelope('NodeHeartbeat', {
+        node_id: id,
+        capacity: 2,
+        running_run_ids: running,
+        version: 'x',
+        draining: false,
+      }),
+    );
   }
 
   it('marks a silent node lost and fails its runs as node_lost; the retry runs elsewhere', async () => {
-    const task: Task = normalizeTask({ name: 't', prompt: 'p', retry: { enabled: true, max_attempts: 1, delay_seconds: 1, backoff_multiplier: 1 } });
+    const task: Task = normalizeTask({
+      name: 't',
+      prompt: 'p',
+      retry: { enabled: true, max_attempts: 1, delay_seconds: 1, backoff_multiplier: 1 },
+    });
     await store.tasks.put(task);
     const run = await runs.start(task, { trigger: 'manual' });
     await waitFor(() => store.runs.get(run.id)!.status === 'running');

@@ -26,18 +26,39 @@ describe('RetentionService', () => {
     const runs = [1, 2, 3, 4].map((h) =>
       newRun({ task_id: task.id, task_name: 't', status: 'success', scheduled_time: `2026-01-01T0${h}:00:00.000Z` }),
     );
-    const active = newRun({ task_id: task.id, task_name: 't', status: 'running', scheduled_time: '2026-01-01T00:00:00.000Z' });
+    const active = newRun({
+      task_id: task.id,
+      task_name: 't',
+      status: 'running',
+      scheduled_time: '2026-01-01T00:00:00.000Z',
+    });
     await store.runs.putMany([...runs, active]);
     for (const r of runs) await files.appendLines(r.id, ['x']);
     await store.occurrences.putMany(
-      [1, 2, 3].map((h) => normalizeOccurrence({ task_id: task.id, scheduled_time: `2026-01-01T0${h}:00:00.000Z`, kind: 'missed_downtime' })),
+      [1, 2, 3].map((h) =>
+        normalizeOccurrence({
+          task_id: task.id,
+          scheduled_time: `2026-01-01T0${h}:00:00.000Z`,
+          kind: 'missed_downtime',
+        }),
+      ),
     );
     const svc = new RetentionService(store, new FileLogStore(files), new EventHub(), new FakeClock());
     expect(await svc.runOnce()).toEqual({ runs: 2, occurrences: 1, logFiles: 0 });
-    expect(store.runs.list().map((r) => r.id).sort()).toEqual([runs[2].id, runs[3].id, active.id].sort());
+    expect(
+      store.runs
+        .list()
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual([runs[2].id, runs[3].id, active.id].sort());
     expect(await files.exists(runs[0].id)).toBe(false);
     expect(await files.exists(runs[3].id)).toBe(true);
-    expect(store.occurrences.list().map((o) => o.scheduled_time).sort()).toEqual(['2026-01-01T02:00:00.000Z', '2026-01-01T03:00:00.000Z']);
+    expect(
+      store.occurrences
+        .list()
+        .map((o) => o.scheduled_time)
+        .sort(),
+    ).toEqual(['2026-01-01T02:00:00.000Z', '2026-01-01T03:00:00.000Z']);
   });
 
   it('selectOccurrencesToPrune keeps everything when the count is below 1', () => {

@@ -70,9 +70,13 @@ export class RetentionService {
     }
     const occurrences = selectOccurrencesToPrune(this.store.occurrences.list(), settings.run_retention_count);
     if (occurrences.length > 0) await this.store.occurrences.deleteMany(occurrences.map((o) => o.id));
-    const logFiles = this.options.pruneLogsByAge ? await this.options.pruneLogsByAge(settings.log_retention_days, this.clock.now()) : 0;
+    const logFiles = this.options.pruneLogsByAge
+      ? await this.options.pruneLogsByAge(settings.log_retention_days, this.clock.now())
+      : 0;
     if (runs.length || occurrences.length || logFiles) {
-      log.info(`retention: removed ${runs.length} run(s), ${occurrences.length} occurrence(s), ${logFiles} old log file(s)`);
+      log.info(
+        `retention: removed ${runs.length} run(s), ${occurrences.length} occurrence(s), ${logFiles} old log file(s)`,
+      );
     }
     return { runs: runs.length, occurrences: occurrences.length, logFiles };
   }

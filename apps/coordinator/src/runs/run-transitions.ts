@@ -14,7 +14,8 @@ export type StartDecision =
 
 export function applyStarted(run: Run, p: TaskStartedPayload): StartDecision {
   if (isTerminalRunStatus(run.status)) return { kind: 'reject', reason: `run is already ${run.status}` };
-  if (run.attempt !== p.attempt) return { kind: 'reject', reason: `stale attempt ${p.attempt} (current ${run.attempt})` };
+  if (run.attempt !== p.attempt)
+    return { kind: 'reject', reason: `stale attempt ${p.attempt} (current ${run.attempt})` };
   if (run.status === 'running') {
     return run.node_id === p.node_id
       ? { kind: 'duplicate' }

@@ -54,7 +54,11 @@ describe('RunService outbox', () => {
     const runs = new RunService(store, bus, new EventHub(), new FakeClock());
     const task = normalizeTask({ name: 't', prompt: 'p' });
     await store.tasks.put(task);
-    await store.runs.put({ ...(await new RunService(store, new FlakyBus(99), new EventHub(), new FakeClock()).start(task, { trigger: 'manual' })) });
+    await store.runs.put({
+      ...(await new RunService(store, new FlakyBus(99), new EventHub(), new FakeClock()).start(task, {
+        trigger: 'manual',
+      })),
+    });
     expect(await runs.redispatchPending()).toBe(1);
     expect(bus.sent).toHaveLength(1);
     expect(await runs.redispatchPending()).toBe(0);
@@ -68,11 +72,22 @@ describe('RunService retries', () => {
     const clock = new FakeClock('2026-01-01T00:00:00Z');
     const bus = new FlakyBus(0);
     const runs = new RunService(store, bus, new EventHub(), clock);
-    const task = normalizeTask({ name: 't', prompt: 'p', retry: { enabled: true, max_attempts: 2, delay_seconds: 10, backoff_multiplier: 3 } });
+    const task = normalizeTask({
+      name: 't',
+      prompt: 'p',
+      retry: { enabled: true, max_attempts: 2, delay_seconds: 10, backoff_multiplier: 3 },
+    });
     await store.tasks.put(task);
     const fail = async (runId: string, attempt: number): Promise<void> => {
       const now = clock.now().toISOString();
-      const outcome = { status: 'failed', exit_code: 1, start_time: now, end_time: now, duration: 0, errors: 'boom' } as RunOutcome;
+      const outcome = {
+        status: 'failed',
+        exit_code: 1,
+        start_time: now,
+        end_time: now,
+        duration: 0,
+        errors: 'boom',
+      } as RunOutcome;
       await runs.handleEvent(makeEnvelope('TaskFailed', { run_id: runId, attempt, node_id: 'n', outcome }));
     };
     const first = await runs.start(task, { trigger: 'manual' });
@@ -108,7 +123,15 @@ describe('RunService retries', () => {
 describe('run transitions', () => {
   const base = { id: 'r', task_id: 't', attempt: 1, status: 'upcoming' } as const;
   const run = (extra: object) => ({ ...base, node_id: null, start_time: null, session_id: null, ...extra }) as never;
-  const started = { run_id: 'r', attempt: 1, node_id: 'a', pid: 1, start_time: '2026-01-01T00:00:00Z', session_id: 's', command_line: '' };
+  const started = {
+    run_id: 'r',
+    attempt: 1,
+    node_id: 'a',
+    pid: 1,
+    start_time: '2026-01-01T00:00:00Z',
+    session_id: 's',
+    command_line: '',
+  };
   const outcome = { status: 'success', start_time: 'x', end_time: 'y', duration: 1 } as RunOutcome;
 
   it('accepts the first claimant, ignores its redelivery, rejects competitors and late starts', () => {

@@ -12,14 +12,7 @@ import {
 } from '@ccs/core';
 import type { DataStore } from '@ccs/storage';
 import { Clock, RunTelemetry, TimerHandle, getLogger } from '@ccs/shared';
-import {
-  CommandBus,
-  EventEnvelope,
-  EventPayloads,
-  EventType,
-  ExecutionSettings,
-  makeEnvelope,
-} from '@ccs/transport';
+import { CommandBus, EventEnvelope, EventPayloads, EventType, ExecutionSettings, makeEnvelope } from '@ccs/transport';
 import { EventHub } from '../events/event-hub';
 import { applyOutcome, applyStarted, endRun } from './run-transitions';
 
@@ -189,7 +182,11 @@ export class RunService {
     const run = this.store.runs.resolve(idOrPrefix);
     if (isTerminalRunStatus(run.status)) throw new ConflictError(`Run ${run.id} is already ${run.status}`);
     this.cancelRetry(run.task_id);
-    const stop = makeEnvelope('StopRun', { run_id: run.id, reason, by }, run.node_id ? { runId: run.id, nodeId: run.node_id } : { runId: run.id });
+    const stop = makeEnvelope(
+      'StopRun',
+      { run_id: run.id, reason, by },
+      run.node_id ? { runId: run.id, nodeId: run.node_id } : { runId: run.id },
+    );
     if (run.status === 'upcoming') {
       const ended = await this.finishLocally(run.id, 'cancelled', `${reason} (by ${by})`);
       // The ExecuteRun may still be queued or just picked up: tell every node to drop it.
@@ -290,7 +287,11 @@ export class RunService {
         const run = this.store.runs.get(runId);
         if (!run || isTerminalRunStatus(run.status)) {
           await this.commands.send(
-            makeEnvelope('StopRun', { run_id: runId, reason: run ? `run is already ${run.status}` : 'unknown run', by: 'coordinator' }, { runId, nodeId: p.node_id }),
+            makeEnvelope(
+              'StopRun',
+              { run_id: runId, reason: run ? `run is already ${run.status}` : 'unknown run', by: 'coordinator' },
+              { runId, nodeId: p.node_id },
+            ),
           );
         }
       }
@@ -310,7 +311,11 @@ export class RunService {
       if (decision.kind === 'reject') {
         log.info(`telling node ${p.node_id} to stop run ${p.run_id}: ${decision.reason}`);
         await this.commands.send(
-          makeEnvelope('StopRun', { run_id: p.run_id, reason: decision.reason, by: 'duplicate' }, { runId: p.run_id, nodeId: p.node_id }),
+          makeEnvelope(
+            'StopRun',
+            { run_id: p.run_id, reason: decision.reason, by: 'duplicate' },
+            { runId: p.run_id, nodeId: p.node_id },
+          ),
         );
         return;
       }
@@ -329,7 +334,11 @@ export class RunService {
     TaskFailed: (p) => this.applyFinished(p.run_id, p.node_id, p.outcome),
   };
 
-  private async applyFinished(runId: string, nodeId: string, outcome: EventPayloads['TaskCompleted']['outcome']): Promise<void> {
+  private async applyFinished(
+    runId: string,
+    nodeId: string,
+    outcome: EventPayloads['TaskCompleted']['outcome'],
+  ): Promise<void> {
     const run = this.store.runs.get(runId);
     if (!run) return log.warn(`final event for unknown run ${runId}`);
     const updated = applyOutcome(run, outcome, nodeId);
@@ -358,7 +367,8 @@ export class RunService {
     this.terminalWaiters.delete(run.id);
     for (const w of waiters ?? []) w(run);
     // Job runs are retried by the job runner (seq_max_retries), not here, so an attempt is never doubled.
-    if (task && run.trigger !== 'job' && shouldRetry(run.status, run.attempt, task.retry)) this.scheduleRetry(task, run);
+    if (task && run.trigger !== 'job' && shouldRetry(run.status, run.attempt, task.retry))
+      this.scheduleRetry(task, run);
     for (const l of this.finishedListeners) {
       try {
         l(run);

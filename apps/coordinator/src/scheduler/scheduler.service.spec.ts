@@ -25,7 +25,15 @@ class ScriptedNode {
       const run = cmd.payload.run;
       this.started.push(run.id);
       await this.transport.eventBus.publish(
-        makeEnvelope('TaskStarted', { run_id: run.id, attempt: run.attempt, node_id: 'n1', pid: 1, start_time: new Date().toISOString(), session_id: null, command_line: 'claude' }),
+        makeEnvelope('TaskStarted', {
+          run_id: run.id,
+          attempt: run.attempt,
+          node_id: 'n1',
+          pid: 1,
+          start_time: new Date().toISOString(),
+          session_id: null,
+          command_line: 'claude',
+        }),
       );
     } else {
       await this.finish(cmd.payload.run_id, 'cancelled');
@@ -35,12 +43,31 @@ class ScriptedNode {
   async finish(runId: string, status: RunOutcome['status'] = 'success'): Promise<void> {
     const now = new Date().toISOString();
     const outcome: RunOutcome = {
-      status, exit_code: status === 'success' ? 0 : null, start_time: now, end_time: now, duration: 0, session_id: null, errors: null,
-      status_reason: null, model: null, cost_usd: null, input_tokens: null, output_tokens: null, cache_read_tokens: null,
-      cache_creation_tokens: null, num_turns: null, duration_api_ms: null, warnings: [],
+      status,
+      exit_code: status === 'success' ? 0 : null,
+      start_time: now,
+      end_time: now,
+      duration: 0,
+      session_id: null,
+      errors: null,
+      status_reason: null,
+      model: null,
+      cost_usd: null,
+      input_tokens: null,
+      output_tokens: null,
+      cache_read_tokens: null,
+      cache_creation_tokens: null,
+      num_turns: null,
+      duration_api_ms: null,
+      warnings: [],
     };
     await this.transport.eventBus.publish(
-      makeEnvelope(status === 'success' ? 'TaskCompleted' : 'TaskFailed', { run_id: runId, attempt: 1, node_id: 'n1', outcome }),
+      makeEnvelope(status === 'success' ? 'TaskCompleted' : 'TaskFailed', {
+        run_id: runId,
+        attempt: 1,
+        node_id: 'n1',
+        outcome,
+      }),
     );
   }
 }
@@ -63,7 +90,10 @@ describe('SchedulerService', () => {
     await transport.eventSource.start((e) => runs.handleEvent(e));
     node = new ScriptedNode(transport);
     await node.start();
-    scheduler = new SchedulerService(store, runs, hub, clock, watcher, { defaultTimezone: 'UTC', expandPath: (p) => p });
+    scheduler = new SchedulerService(store, runs, hub, clock, watcher, {
+      defaultTimezone: 'UTC',
+      expandPath: (p) => p,
+    });
     await scheduler.start();
   }
 
@@ -86,13 +116,24 @@ describe('SchedulerService', () => {
   });
 
   async function addTask(schedule: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<Task> {
-    const t = normalizeTask({ name: 't', prompt: 'p', created_at: clock.now().toISOString(), updated_at: clock.now().toISOString(), schedule, ...extra });
+    const t = normalizeTask({
+      name: 't',
+      prompt: 'p',
+      created_at: clock.now().toISOString(),
+      updated_at: clock.now().toISOString(),
+      schedule,
+      ...extra,
+    });
     await store.tasks.put(t);
     return t;
   }
 
   const every15 = { schedule_type: 'interval', interval_type: 'custom', interval_value: 15, interval_unit: 'minutes' };
-  const kinds = (taskId: string) => store.occurrences.list().filter((o) => o.task_id === taskId).map((o) => o.kind);
+  const kinds = (taskId: string) =>
+    store.occurrences
+      .list()
+      .filter((o) => o.task_id === taskId)
+      .map((o) => o.kind);
   const runsOf = (taskId: string): Run[] => store.runs.list().filter((r) => r.task_id === taskId);
   const settle = () => new Promise((r) => setTimeout(r, 30));
 
@@ -107,7 +148,11 @@ describe('SchedulerService', () => {
     await clock.advance(15 * 60_000);
     await waitFor(() => kinds(t.id).length === 2);
     expect(kinds(t.id)).toEqual(['run', 'run']);
-    expect(runsOf(t.id).map((r) => r.scheduled_time).sort()).toEqual(['2026-03-01T00:15:00.000Z', '2026-03-01T00:30:00.000Z']);
+    expect(
+      runsOf(t.id)
+        .map((r) => r.scheduled_time)
+        .sort(),
+    ).toEqual(['2026-03-01T00:15:00.000Z', '2026-03-01T00:30:00.000Z']);
   });
 
   it.each([
@@ -152,7 +197,15 @@ describe('SchedulerService', () => {
   ])('catch-up %s after a 3-hour outage: %i runs, %i missed_downtime records', async (policy, nRuns, nMissed) => {
     const t = await addTask({ ...every15, catchup_policy: policy });
     // The coordinator handled the 00:00 slot, then was down from 00:00 until 03:00.
-    await store.occurrences.put({ id: 'o0', task_id: t.id, scheduled_time: '2026-03-01T00:00:00.000Z', kind: 'run', run_id: null, reason: null, created_at: '2026-03-01T00:00:00.000Z' });
+    await store.occurrences.put({
+      id: 'o0',
+      task_id: t.id,
+      scheduled_time: '2026-03-01T00:00:00.000Z',
+      kind: 'run',
+      run_id: null,
+      reason: null,
+      created_at: '2026-03-01T00:00:00.000Z',
+    });
     await clock.advance(3 * 3_600_000);
     await boot();
     await settle();
@@ -189,7 +242,11 @@ describe('SchedulerService', () => {
   it('reschedules at once on edit and unschedules on delete; disabled slots are recorded', async () => {
     const t = await addTask(every15);
     await boot();
-    const hourly = { ...t, schedule: { ...t.schedule, interval_value: 1, interval_unit: 'hours' as const }, updated_at: clock.now().toISOString() };
+    const hourly = {
+      ...t,
+      schedule: { ...t.schedule, interval_value: 1, interval_unit: 'hours' as const },
+      updated_at: clock.now().toISOString(),
+    };
     await store.tasks.put(hourly);
     await scheduler.taskChanged(hourly);
     expect(scheduler.status()[0].next_fire_time).toBe('2026-03-01T01:00:00.000Z');
@@ -211,7 +268,12 @@ describe('SchedulerService', () => {
   it('file watch: a burst of 20 writes within the debounce yields one run; writes under .git yield none', async () => {
     const watched = path.join(dir, 'watched');
     fs.mkdirSync(path.join(watched, '.git'), { recursive: true });
-    const t = await addTask({ schedule_type: 'file_watch', watch_directory: watched, watch_debounce_seconds: 2, watch_recursive: true });
+    const t = await addTask({
+      schedule_type: 'file_watch',
+      watch_directory: watched,
+      watch_debounce_seconds: 2,
+      watch_recursive: true,
+    });
     await boot(new ChokidarFileWatcher());
     await waitFor(() => scheduler.status()[0].watching === watched);
     for (let i = 0; i < 10; i++) fs.writeFileSync(path.join(watched, '.git', `obj${i}`), String(i));

@@ -106,7 +106,8 @@ export class SchedulerService {
     this.started = true;
     const now = this.clock.now();
     for (const task of this.store.tasks.list()) {
-      if (hasTimeBasedFires(task.schedule)) await this.catchUp(task, now).catch((err: unknown) => log.error(`catch-up of task ${task.id} failed:`, err));
+      if (hasTimeBasedFires(task.schedule))
+        await this.catchUp(task, now).catch((err: unknown) => log.error(`catch-up of task ${task.id} failed:`, err));
     }
     for (const task of this.store.tasks.list()) {
       if (task.enabled && task.schedule.schedule_type === 'startup') await this.fire(task, now, 'startup');
@@ -164,7 +165,12 @@ export class SchedulerService {
       count,
       defaultTimezone: this.options.defaultTimezone,
       anchor: new Date(task.created_at),
-    }).map((s) => ({ at: s.at.toISOString(), local: s.local, time_zone: s.timeZone, skipped: s.skipped?.message ?? null }));
+    }).map((s) => ({
+      at: s.at.toISOString(),
+      local: s.local,
+      time_zone: s.timeZone,
+      skipped: s.skipped?.message ?? null,
+    }));
   }
 
   // ── time-based schedules ────────────────────────────────────────────────────────────────────────────────
@@ -194,7 +200,10 @@ export class SchedulerService {
         })[0] ?? null
       );
     } catch (err) {
-      log.warn(`task ${task.id} ("${task.name}") has an invalid schedule and will not fire:`, err instanceof Error ? err.message : err);
+      log.warn(
+        `task ${task.id} ("${task.name}") has an invalid schedule and will not fire:`,
+        err instanceof Error ? err.message : err,
+      );
       return null;
     }
   }
@@ -240,7 +249,8 @@ export class SchedulerService {
   }
 
   private async handleSlot(task: Task, slot: ScheduleSlot): Promise<void> {
-    if (slot.skipped) return void (await this.record(task.id, slot.at, slot.skipped.reason, null, slot.skipped.message));
+    if (slot.skipped)
+      return void (await this.record(task.id, slot.at, slot.skipped.reason, null, slot.skipped.message));
     if (!task.enabled) return void (await this.record(task.id, slot.at, 'skipped_disabled', null, 'task is disabled'));
     await this.fire(task, slot.at, 'schedule');
   }
@@ -275,7 +285,8 @@ export class SchedulerService {
       if (toRun.has(slot)) continue;
       if (slot.skipped) await this.record(task.id, slot.at, slot.skipped.reason, null, slot.skipped.message);
       else if (!task.enabled) await this.record(task.id, slot.at, 'skipped_disabled', null, 'task is disabled');
-      else await this.record(task.id, slot.at, 'missed_downtime', null, reason.replace('${time}', slot.at.toISOString()));
+      else
+        await this.record(task.id, slot.at, 'missed_downtime', null, reason.replace('${time}', slot.at.toISOString()));
     }
     const runs = [...toRun].sort((a, b) => a.at.getTime() - b.at.getTime());
     if (runs.length === 0) return;
@@ -303,11 +314,23 @@ export class SchedulerService {
     const busy = policy === 'allow' ? undefined : this.runs.firstActiveRun(task.id);
     if (busy) {
       if (policy === 'skip') {
-        return void (await this.record(task.id, scheduledTime, 'skipped_overlap', null, `run ${busy.id} was still active`));
+        return void (await this.record(
+          task.id,
+          scheduledTime,
+          'skipped_overlap',
+          null,
+          `run ${busy.id} was still active`,
+        ));
       }
       if (policy === 'queue_one') {
         if (this.queued.has(task.id)) {
-          return void (await this.record(task.id, scheduledTime, 'skipped_overlap', null, 'a run was already active and another slot already queued'));
+          return void (await this.record(
+            task.id,
+            scheduledTime,
+            'skipped_overlap',
+            null,
+            'a run was already active and another slot already queued',
+          ));
         }
         const occ = await this.record(task.id, scheduledTime, 'queued_overlap', null, `queued behind run ${busy.id}`);
         this.queued.set(task.id, occ);
@@ -316,10 +339,18 @@ export class SchedulerService {
       // replace: stop what is running, then start the new run.
       const active = this.runs.activeRuns(task.id);
       for (const r of active) {
-        await this.runs.stop(r.id, 'scheduler', 'replaced by a newer scheduled run (overlap policy replace)', 0).catch(() => undefined);
+        await this.runs
+          .stop(r.id, 'scheduler', 'replaced by a newer scheduled run (overlap policy replace)', 0)
+          .catch(() => undefined);
       }
       const run = await this.runs.start(task, { trigger, scheduledTime });
-      await this.record(task.id, scheduledTime, 'replaced_overlap', run.id, `replaced ${active.map((r) => r.id).join(', ')}`);
+      await this.record(
+        task.id,
+        scheduledTime,
+        'replaced_overlap',
+        run.id,
+        `replaced ${active.map((r) => r.id).join(', ')}`,
+      );
       return;
     }
     const run = await this.runs.start(task, { trigger, scheduledTime });
@@ -335,7 +366,13 @@ export class SchedulerService {
       if (!task) return;
       void this.runs
         .start(task, { trigger: 'schedule', scheduledTime: new Date(queued.scheduled_time) })
-        .then((run) => this.store.occurrences.put({ ...queued, run_id: run.id, reason: `${queued.reason ?? ''}; started as run ${run.id}` }))
+        .then((run) =>
+          this.store.occurrences.put({
+            ...queued,
+            run_id: run.id,
+            reason: `${queued.reason ?? ''}; started as run ${run.id}`,
+          }),
+        )
         .catch((err: unknown) => log.error('queued run failed to start:', err));
       return;
     }
@@ -347,7 +384,13 @@ export class SchedulerService {
     }
   }
 
-  private async record(taskId: string, at: Date, kind: OccurrenceKind, runId: string | null, reason: string | null): Promise<Occurrence> {
+  private async record(
+    taskId: string,
+    at: Date,
+    kind: OccurrenceKind,
+    runId: string | null,
+    reason: string | null,
+  ): Promise<Occurrence> {
     const occ = normalizeOccurrence({
       task_id: taskId,
       scheduled_time: at.toISOString(),
@@ -404,12 +447,17 @@ export class SchedulerService {
     if (this.runs.firstActiveRun(taskId)) return log.debug(`ignoring ${file}: task ${taskId} is running`);
     log.debug(`task ${taskId}: change in ${file}`);
     state.debounce?.cancel();
-    state.debounce = this.clock.setTimer(() => {
-      state.debounce = null;
-      const current = this.store.tasks.get(taskId);
-      if (!current || !current.enabled) return;
-      this.fire(current, this.clock.now(), 'file_watch').catch((err: unknown) => log.error('file-watch run failed:', err));
-    }, Math.max(0, task.schedule.watch_debounce_seconds) * 1000);
+    state.debounce = this.clock.setTimer(
+      () => {
+        state.debounce = null;
+        const current = this.store.tasks.get(taskId);
+        if (!current || !current.enabled) return;
+        this.fire(current, this.clock.now(), 'file_watch').catch((err: unknown) =>
+          log.error('file-watch run failed:', err),
+        );
+      },
+      Math.max(0, task.schedule.watch_debounce_seconds) * 1000,
+    );
   }
 
   private async unwatch(taskId: string): Promise<void> {

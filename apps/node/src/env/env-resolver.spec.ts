@@ -35,10 +35,14 @@ describe('env resolution', () => {
 
   describe('static values withheld from nodes (cloud mode)', () => {
     it('fail the run with a message naming the variable and what to use instead', async () => {
-      const p = profile('cloud', [{ name: 'ANTHROPIC_API_KEY', source: 'static', value: '', value_withheld: true } as never]);
+      const p = profile('cloud', [
+        { name: 'ANTHROPIC_API_KEY', source: 'static', value: '', value_withheld: true } as never,
+      ]);
       const err: unknown = await resolveProfileEnv(p, { ...deps, baseEnv: {} }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(EnvResolutionError);
-      expect((err as Error).message).toMatch(/ANTHROPIC_API_KEY .*static values are not sent to nodes; on nodes use an aws_sm/);
+      expect((err as Error).message).toMatch(
+        /ANTHROPIC_API_KEY .*static values are not sent to nodes; on nodes use an aws_sm/,
+      );
     });
   });
 

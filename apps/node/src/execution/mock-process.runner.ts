@@ -27,7 +27,10 @@ export class MockProcessRunner implements ProcessRunner {
   spawn(argv: readonly string[], options: ProcessSpawnOptions): Promise<RunningProcess> {
     const sep = argv.indexOf('--');
     const prompt = sep >= 0 ? argv.slice(sep + 1).join(' ') : '';
-    const sessionId = flag(argv, '--session-id') ?? (argv.includes('--fork-session') ? randomUUID() : flag(argv, '--resume')) ?? randomUUID();
+    const sessionId =
+      flag(argv, '--session-id') ??
+      (argv.includes('--fork-session') ? randomUUID() : flag(argv, '--resume')) ??
+      randomUUID();
     const durationMs = Math.max(0, this.durationMs());
     const lines = buildMockStream({ prompt, sessionId, model: flag(argv, '--model'), cwd: options.cwd, durationMs });
     return Promise.resolve(new MockProcess(lines, durationMs, options));
@@ -46,7 +49,11 @@ class MockProcess implements RunningProcess {
   private finished = false;
   private bytes = 0;
 
-  constructor(lines: string[], durationMs: number, private readonly options: ProcessSpawnOptions) {
+  constructor(
+    lines: string[],
+    durationMs: number,
+    private readonly options: ProcessSpawnOptions,
+  ) {
     this.done = new Promise((r) => (this.resolveDone = r));
     // Each line is scheduled by the one before it, and the end comes right after the last line: timers of different
     // lengths do not reliably fire in due order under load, and a run that ended before its result line was

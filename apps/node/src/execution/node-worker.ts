@@ -68,7 +68,9 @@ export class NodeWorker {
   }
 
   async start(): Promise<void> {
-    await this.events.publish(makeEnvelope('NodeRegistered', { node: this.describe() }, { nodeId: this.options.nodeId }));
+    await this.events.publish(
+      makeEnvelope('NodeRegistered', { node: this.describe() }, { nodeId: this.options.nodeId }),
+    );
     await this.commands.start(this.options.nodeId, (cmd) => this.handle(cmd), { concurrency: this.options.capacity });
     this.armHeartbeat();
     log.info(`node ${this.options.nodeId} started (capacity ${this.options.capacity})`);

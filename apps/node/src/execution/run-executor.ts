@@ -77,10 +77,16 @@ export class RunExecutor {
       },
     };
     // Telemetry (issue #6): the execution runs inside an `execute` span of the run's trace; a plain call when off.
-    handle.done = traceExecution(traceparent, run.id, this.deps.nodeId, () => this.execute(payload, (p) => {
-      process = p;
-      if (stopInfo) void p.stop(stopInfo.reason, stopInfo.by);
-    }, () => stopInfo)).catch((err: unknown) => {
+    handle.done = traceExecution(traceparent, run.id, this.deps.nodeId, () =>
+      this.execute(
+        payload,
+        (p) => {
+          process = p;
+          if (stopInfo) void p.stop(stopInfo.reason, stopInfo.by);
+        },
+        () => stopInfo,
+      ),
+    ).catch((err: unknown) => {
       // execute() reports its own failures; this is the last line of defence against a lost run.
       log.error(`run ${run.id} crashed in the executor:`, err);
       return this.publishFinal(payload, this.failedOutcome(this.deps.clock.now(), `internal error: ${String(err)}`));
@@ -99,7 +105,9 @@ export class RunExecutor {
     const startedAt = clock.now();
     const logQueue = new LogWriter(logs, run.id);
     const note = (line: string): void => logQueue.push(`${NOTE} ${line}`);
-    note(`run ${run.id} attempt ${run.attempt} of task "${task.name}" on node ${this.deps.nodeId}${settings.mock_mode ? ' (mock mode)' : ''}`);
+    note(
+      `run ${run.id} attempt ${run.attempt} of task "${task.name}" on node ${this.deps.nodeId}${settings.mock_mode ? ' (mock mode)' : ''}`,
+    );
 
     const fail = async (message: string): Promise<RunOutcome> => {
       note(`FAILED: ${message}`);
@@ -109,7 +117,12 @@ export class RunExecutor {
     };
 
     const early = stopRequested();
-    if (early) return this.publishFinal(payload, { ...this.failedOutcome(startedAt, `${early.reason} (by ${early.by})`), status: 'cancelled', status_reason: `${early.reason} (by ${early.by})` });
+    if (early)
+      return this.publishFinal(payload, {
+        ...this.failedOutcome(startedAt, `${early.reason} (by ${early.by})`),
+        status: 'cancelled',
+        status_reason: `${early.reason} (by ${early.by})`,
+      });
 
     let argv: string[];
     let sessionId: string | null;
@@ -168,14 +181,17 @@ export class RunExecutor {
     const timeoutSeconds = task.timeout_seconds ?? settings.default_timeout_seconds;
     let proc: RunningProcess;
     try {
-      proc = await (settings.mock_mode ? this.deps.mockRunner(settings.mock_duration_ms) : this.deps.runner).spawn(argv, {
-        cwd,
-        env,
-        timeoutMs: timeoutSeconds > 0 ? timeoutSeconds * 1000 : null,
-        graceMs: settings.stop_grace_seconds * 1000,
-        maxOutputBytes: settings.max_output_bytes,
-        onLine,
-      });
+      proc = await (settings.mock_mode ? this.deps.mockRunner(settings.mock_duration_ms) : this.deps.runner).spawn(
+        argv,
+        {
+          cwd,
+          env,
+          timeoutMs: timeoutSeconds > 0 ? timeoutSeconds * 1000 : null,
+          graceMs: settings.stop_grace_seconds * 1000,
+          maxOutputBytes: settings.max_output_bytes,
+          onLine,
+        },
+      );
     } catch (err) {
       batcher.close();
       return fail(err instanceof Error ? err.message : String(err));

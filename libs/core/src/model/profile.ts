@@ -39,7 +39,7 @@ export function normalizeEnvVar(raw: unknown, path: string): EnvVar {
     name,
     source: oneOf(o, 'source', path, ENV_VAR_SOURCES, 'static'),
     value: str(o, 'value', path, ''),
-    config: (config) ?? null,
+    config: config ?? null,
   };
 }
 

@@ -46,7 +46,8 @@ export function num(o: Json, key: string, path: string, dflt: number): number {
 export function optNum(o: Json, key: string, path: string): number | null {
   const v = o[key];
   if (v === undefined || v === null) return null;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValidationError(`${path}.${key} must be a number or null`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new ValidationError(`${path}.${key} must be a number or null`);
   return v;
 }
 
@@ -68,13 +69,7 @@ export function numList(o: Json, key: string, path: string, dflt: number[]): num
   return [...(v as number[])];
 }
 
-export function oneOf<T extends string>(
-  o: Json,
-  key: string,
-  path: string,
-  allowed: readonly T[],
-  dflt: T,
-): T {
+export function oneOf<T extends string>(o: Json, key: string, path: string, allowed: readonly T[], dflt: T): T {
   const v = o[key];
   if (v === undefined || v === null) return dflt;
   if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {

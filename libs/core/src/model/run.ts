@@ -85,9 +85,6 @@ export function normalizeRun(raw: unknown, path = 'run', now = nowIso()): Run {
 }
 
 /** A fresh `upcoming` run for a task. */
-export function newRun(
-  init: Pick<Run, 'task_id' | 'task_name'> & Partial<Run>,
-  now: Date = new Date(),
-): Run {
+export function newRun(init: Pick<Run, 'task_id' | 'task_name'> & Partial<Run>, now: Date = new Date()): Run {
   return normalizeRun({ id: randomUUID(), status: 'upcoming', scheduled_time: now.toISOString(), ...init });
 }

@@ -345,7 +345,11 @@ export class SqsCommandSource implements CommandSource {
       if (!/QueueNameExists|QueueAlreadyExists/.test(`${cause?.name ?? ''} ${(err as Error).name}`)) throw err;
       log.info(`control queue ${name} exists (left by an earlier run of this node); reusing it`);
       url = (
-        await withAwsRetry(`SQS get url of ${name}`, () => this.sqs.send(new GetQueueUrlCommand({ QueueName: name })), retry)
+        await withAwsRetry(
+          `SQS get url of ${name}`,
+          () => this.sqs.send(new GetQueueUrlCommand({ QueueName: name })),
+          retry,
+        )
       ).QueueUrl!;
     }
     const arn = (
