@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EnvVar, EnvVarSource, Profile, maskSecret } from '@ccs/core';
+import { EnvVarSource, Profile, describeEnvVarSource, maskSecret } from '@ccs/core';
 import { getLogger } from '@ccs/shared';
 import { CLI_CONFIG, CliConfig } from '../cli.config';
 
@@ -48,7 +48,7 @@ export class ProfileEnvInspector {
     const vars: EnvVarReport[] = [];
     try {
       for (const v of profile.env_vars) {
-        const base = { name: v.name, source: v.source, from: describeReference(v) };
+        const base = { name: v.name, source: v.source, from: describeEnvVarSource(v) };
         try {
           // One variable at a time, so a failing source is reported for that variable and the others still show.
           const r = await resolveProfileEnv({ ...profile, env_vars: [v] }, deps);
@@ -71,24 +71,5 @@ export class ProfileEnvInspector {
       aws.destroy();
     }
     return { profile: { id: profile.id, name: profile.name }, unmasked: unmask, vars };
-  }
-}
-
-/** Where a variable's value comes from. References (names, ids, command lines) are not secrets; static values are. */
-export function describeReference(v: EnvVar): string {
-  switch (v.source) {
-    case 'static':
-    case 'unset':
-      return v.source;
-    case 'env':
-      return `env var "${v.value}"`;
-    case 'keychain':
-      return `keychain "${v.value}"`;
-    case 'aws_sm':
-      return `aws_sm secret "${v.value}"`;
-    case 'aws_ssm':
-      return `aws_ssm parameter "${v.value}"`;
-    case 'command':
-      return `command "${v.value}"`;
   }
 }

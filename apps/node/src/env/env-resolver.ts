@@ -1,4 +1,4 @@
-import { DomainError, EnvVar, EnvVarSource, Profile, maskSecret } from '@ccs/core';
+import { DomainError, EnvVar, EnvVarSource, Profile, describeEnvVarSource, maskSecret } from '@ccs/core';
 import { registerSecret as registerWithLogger } from '@ccs/shared';
 import type { CommandRunner } from '../process/command-runner.port';
 import { AwsSecretReader, EnvMap } from './aws-secret-reader.port';
@@ -55,25 +55,8 @@ export class EnvResolutionError extends DomainError {
   }
 }
 
-/** Where one variable comes from, for messages. References (names, ids, command lines) are not secrets. */
-export function describeSource(v: EnvVar): string {
-  switch (v.source) {
-    case 'static':
-      return 'static';
-    case 'env':
-      return `env var "${v.value}"`;
-    case 'keychain':
-      return `keychain "${v.value}"`;
-    case 'aws_sm':
-      return `aws_sm secret "${v.value}"`;
-    case 'aws_ssm':
-      return `aws_ssm parameter "${v.value}"`;
-    case 'command':
-      return `command "${v.value}"`;
-    case 'unset':
-      return 'unset';
-  }
-}
+/** Where one variable comes from, for messages (see describeEnvVarSource in libs/core). */
+export const describeSource = describeEnvVarSource;
 
 /** The program and argv that read `service`/`account` from the OS keychain on `platform`. */
 export function keychainCommand(platform: NodeJS.Platform, service: string, account: string): [string, string[]] {

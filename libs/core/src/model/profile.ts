@@ -77,3 +77,25 @@ export function maskProfile(p: Profile): Profile {
     env_vars: p.env_vars.map((v) => (v.source === 'static' && v.value ? { ...v, value: maskSecret(v.value) } : v)),
   };
 }
+
+/**
+ * Where one variable's value comes from, for messages and listings. References (variable names, secret ids,
+ * command lines) are not secrets; a static value is, so it is never included.
+ */
+export function describeEnvVarSource(v: EnvVar): string {
+  switch (v.source) {
+    case 'static':
+    case 'unset':
+      return v.source;
+    case 'env':
+      return `env var "${v.value}"`;
+    case 'keychain':
+      return `keychain "${v.value}"`;
+    case 'aws_sm':
+      return `aws_sm secret "${v.value}"`;
+    case 'aws_ssm':
+      return `aws_ssm parameter "${v.value}"`;
+    case 'command':
+      return `command "${v.value}"`;
+  }
+}
