@@ -9,7 +9,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { binPath, startAwsHarness } from '@ccs/testing';
+import { binPath, daemonArgs, nodeArgs, startAwsHarness } from '@ccs/testing';
 
 async function main(): Promise<void> {
   const env = process.env;
@@ -26,50 +26,27 @@ async function main(): Promise<void> {
     child.stderr.on('data', (d: Buffer) => process.stderr.write(d.toString().replace(/^/gm, `[${name}] `)));
     children.push(child);
   };
-  run('daemon', [
+  run(
     'daemon',
-    '--command-topic',
-    aws.commandTopicArn,
-    '--server-queue',
-    aws.serverQueueUrl,
-    '--node-queue',
-    aws.nodeQueueUrl,
-    '--s3-bucket',
-    aws.bucket,
-    '--api-port',
-    port,
-    '--data-dir',
-    path.join(dir, 'daemon'),
-    '--node-timeout',
-    '30',
-    '--poll-seconds',
-    '2',
-  ]);
+    daemonArgs(aws, {
+      dataDir: path.join(dir, 'daemon'),
+      nodeTimeoutSeconds: 30,
+      pollSeconds: 2,
+      apiPort: Number(port),
+    }),
+  );
   for (const id of ['node-1', 'node-2']) {
-    run(id, [
-      'node',
-      '--command-queue',
-      aws.nodeQueueUrl,
-      '--command-topic',
-      aws.commandTopicArn,
-      '--control-bus',
-      aws.controlBusArn,
-      '--s3-bucket',
-      aws.bucket,
-      '--node-id',
+    run(
       id,
-      '--heartbeat-interval',
-      '10',
-      '--max-concurrent',
-      '2',
-      '--poll-seconds',
-      '2',
-      '--queue-prefix',
-      aws.prefix,
-      '--work-dir',
-      path.join(dir, id),
-      ...(mock ? ['--mock-mode'] : []),
-    ]);
+      nodeArgs(aws, {
+        id,
+        workDir: path.join(dir, id),
+        heartbeatSeconds: 10,
+        capacity: 2,
+        pollSeconds: 2,
+        mockMode: mock,
+      }),
+    );
   }
   process.stdout.write(
     `\nLocal cluster: dashboard and API at http://127.0.0.1:${port} (daemon), nodes node-1 and node-2${mock ? ' in mock mode' : ''}.\n` +

@@ -1,9 +1,11 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import {
   AwsHarness,
+  BinaryProcess,
   assertBuilt,
-  binPath,
+  daemonArgs,
+  launchBinary,
+  nodeArgs,
   fakeClaudeDir,
   fakeClaudeEnv,
   makeTempDir,
@@ -14,25 +16,8 @@ import { BenchClient } from './http-client';
 import { msSince } from './stats';
 
 /** One process of the real binary (daemon or node). */
-export interface ClusterProc {
-  proc: ChildProcess;
-  out: () => string;
-  err: () => string;
-  exited: Promise<number | null>;
-}
-
-function launch(args: string[], env: Record<string, string>): ClusterProc {
-  const proc = spawn(process.execPath, [binPath(), ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-  return { proc, out: () => out, err: () => err, exited };
-}
+export type ClusterProc = BinaryProcess;
+const launch = launchBinary;
 
 export interface ClusterOptions {
   /** Seconds between node heartbeats. */
@@ -71,25 +56,7 @@ export async function startBenchCluster(o: ClusterOptions): Promise<BenchCluster
   const aws = await startAwsHarness({ prefix: 'ccs-bench', visibilityTimeoutSeconds: o.visibilitySeconds });
   const t0 = process.hrtime.bigint();
   const daemon = launch(
-    [
-      'daemon',
-      '--command-topic',
-      aws.commandTopicArn,
-      '--server-queue',
-      aws.serverQueueUrl,
-      '--node-queue',
-      aws.nodeQueueUrl,
-      '--s3-bucket',
-      aws.bucket,
-      '--api-port',
-      '0',
-      '--data-dir',
-      path.join(dir, 'daemon'),
-      '--node-timeout',
-      String(o.nodeTimeoutSeconds),
-      '--poll-seconds',
-      '1',
-    ],
+    daemonArgs(aws, { dataDir: path.join(dir, 'daemon'), nodeTimeoutSeconds: o.nodeTimeoutSeconds }),
     { ...aws.env, HOME: dir },
   );
   let url: string | undefined;
@@ -105,32 +72,14 @@ export async function startBenchCluster(o: ClusterOptions): Promise<BenchCluster
   const nodes = new Map<string, ClusterProc>();
   const startNode = (id: string): ClusterProc => {
     const p = launch(
-      [
-        'node',
-        '--command-queue',
-        aws.nodeQueueUrl,
-        '--command-topic',
-        aws.commandTopicArn,
-        '--control-bus',
-        aws.controlBusArn,
-        '--s3-bucket',
-        aws.bucket,
-        '--node-id',
+      nodeArgs(aws, {
         id,
-        '--heartbeat-interval',
-        String(o.heartbeatSeconds),
-        '--max-concurrent',
-        String(o.capacity),
-        '--poll-seconds',
-        '1',
-        '--visibility-timeout',
-        String(o.visibilitySeconds),
-        '--queue-prefix',
-        aws.prefix,
-        '--work-dir',
-        path.join(dir, id),
-        ...(o.mockMode ? ['--mock-mode'] : []),
-      ],
+        workDir: path.join(dir, id),
+        heartbeatSeconds: o.heartbeatSeconds,
+        capacity: o.capacity,
+        visibilitySeconds: o.visibilitySeconds,
+        mockMode: o.mockMode,
+      }),
       { ...aws.env, PATH: `${fakeClaudeDir()}:${process.env['PATH'] ?? ''}`, HOME: dir, ...fakeClaudeEnv({}) },
     );
     nodes.set(id, p);

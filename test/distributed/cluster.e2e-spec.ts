@@ -1,11 +1,13 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { SubscribeCommand } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import {
   AwsHarness,
+  BinaryProcess,
   assertBuilt,
-  binPath,
+  daemonArgs,
+  launchBinary,
+  nodeArgs,
   fakeClaudeDir,
   fakeClaudeEnv,
   isProcessAlive,
@@ -20,25 +22,8 @@ import {
  * The real `daemon` and two real `node` processes over the SNS/SQS/S3-protocol test servers on loopback, with the
  * fake claude. The same binaries and flags as production; only AWS_ENDPOINT_URL_* differ.
  */
-interface Proc {
-  proc: ChildProcess;
-  out: () => string;
-  err: () => string;
-  exited: Promise<number | null>;
-}
-
-function launch(args: string[], env: Record<string, string>): Proc {
-  const proc = spawn(process.execPath, [binPath(), ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-  return { proc, out: () => out, err: () => err, exited };
-}
+type Proc = BinaryProcess;
+const launch = launchBinary;
 
 describe('distributed mode: daemon + 2 nodes over SNS/SQS/S3', () => {
   let dir: string;
@@ -50,33 +35,14 @@ describe('distributed mode: daemon + 2 nodes over SNS/SQS/S3', () => {
 
   function startNode(id: string): Proc {
     const p = launch(
-      [
-        'node',
-        '--command-queue',
-        aws.nodeQueueUrl,
-        '--command-topic',
-        aws.commandTopicArn,
-        '--control-bus',
-        aws.controlBusArn,
-        '--s3-bucket',
-        aws.bucket,
-        '--node-id',
+      nodeArgs(aws, {
         id,
-        '--heartbeat-interval',
-        '2',
-        '--max-concurrent',
-        '4',
-        '--poll-seconds',
-        '1',
-        '--visibility-timeout',
-        '6',
-        '--queue-prefix',
-        aws.prefix,
-        '--work-dir',
-        path.join(dir, id),
-        '--tags',
-        `zone=${id}`,
-      ],
+        workDir: path.join(dir, id),
+        heartbeatSeconds: 2,
+        capacity: 4,
+        visibilitySeconds: 6,
+        tags: `zone=${id}`,
+      }),
       {
         ...aws.env,
         PATH: `${fakeClaudeDir()}:${process.env['PATH'] ?? ''}`,
@@ -100,28 +66,7 @@ describe('distributed mode: daemon + 2 nodes over SNS/SQS/S3', () => {
   }
 
   async function startDaemon(): Promise<void> {
-    daemon = launch(
-      [
-        'daemon',
-        '--command-topic',
-        aws.commandTopicArn,
-        '--server-queue',
-        aws.serverQueueUrl,
-        '--node-queue',
-        aws.nodeQueueUrl,
-        '--s3-bucket',
-        aws.bucket,
-        '--api-port',
-        '0',
-        '--data-dir',
-        path.join(dir, 'daemon'),
-        '--node-timeout',
-        '8',
-        '--poll-seconds',
-        '1',
-      ],
-      aws.env,
-    );
+    daemon = launch(daemonArgs(aws, { dataDir: path.join(dir, 'daemon'), nodeTimeoutSeconds: 8 }), aws.env);
     base = await waitFor(() => /listening on (http:\/\/\S+)/.exec(daemon.out())?.[1], {
       timeoutMs: 30_000,
       what: `daemon start: ${daemon.err()}`,

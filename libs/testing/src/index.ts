@@ -3,3 +3,4 @@ export * from './fake-claude';
 export * from './aws';
 export * from './gui-process';
 export * from './fake-anthropic-api';
+export * from './cluster-process';
