@@ -150,6 +150,21 @@ describe('gui binary: token and crash safety', () => {
         headers: { authorization: 'Bearer a-long-enough-token-123' },
       });
       expect(ok.status).toBe(200);
+      // The dashboard page itself holds no data: a browser loads it, then it asks for the token.
+      expect((await request(gui.port, 'GET', '/')).status).toBe(200);
+      // EventSource cannot send headers: the event stream takes the token as a query parameter.
+      const events = await new Promise<{ code: number; type: string }>((resolve, reject) => {
+        const req = http.get(
+          { host: '127.0.0.1', port: gui.port, path: '/api/events?access_token=a-long-enough-token-123' },
+          (res) => {
+            resolve({ code: res.statusCode ?? 0, type: String(res.headers['content-type']) });
+            req.destroy();
+          },
+        );
+        req.on('error', reject);
+      });
+      expect(events.code).toBe(200);
+      expect(events.type).toContain('text/event-stream');
     } finally {
       await gui.stop();
     }

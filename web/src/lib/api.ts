@@ -94,7 +94,7 @@ export function humanError(err: unknown, doing?: string): string {
       case 'HOST_NOT_ALLOWED':
         return `${prefix}${err.message}. Open the dashboard at the scheduler's own address (http://127.0.0.1:<port>/).`;
       case 'UNAUTHORIZED':
-        return `${prefix}the scheduler wants an API token. Open the dashboard through a proxy that adds it.`;
+        return `${prefix}the scheduler wants its API token (--api-token). Reload the page to enter it.`;
       default:
         if (err.status >= 500)
           return `${prefix}the scheduler hit an internal error. ${err.message}. Its log (run with -v) has the details.`;
@@ -107,13 +107,46 @@ export function humanError(err: unknown, doing?: string): string {
   return `${prefix}${err instanceof Error ? err.message : String(err)}`;
 }
 
-async function request<T>(method: string, url: string, body?: unknown): Promise<T> {
-  const init: RequestInit = { method, headers: { accept: 'application/json' }, cache: 'no-store' };
+const TOKEN_KEY = 'ccs-api-token';
+
+/** The API token the user entered in this tab (a scheduler started with --api-token), if any. */
+export function apiToken(): string | null {
+  try {
+    return window.sessionStorage.getItem(TOKEN_KEY);
+  } catch {
+    return null;
+  }
+}
+
+/** The event-stream URL: EventSource cannot send headers, so the token travels as a query parameter there. */
+export function eventsUrl(): string {
+  const token = apiToken();
+  return token ? `/api/events?access_token=${encodeURIComponent(token)}` : '/api/events';
+}
+
+/** Asks for the token once after a 401; true when the user gave one (the request is then retried). */
+function askForToken(): boolean {
+  if (typeof window === 'undefined' || typeof window.prompt !== 'function') return false;
+  const token = window.prompt('This scheduler needs its API token (the value of --api-token):')?.trim();
+  if (!token) return false;
+  window.sessionStorage.setItem(TOKEN_KEY, token);
+  return true;
+}
+
+async function request<T>(method: string, url: string, body?: unknown, retried = false): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  const token = apiToken();
+  if (token) headers['authorization'] = `Bearer ${token}`;
+  const init: RequestInit = { method, headers, cache: 'no-store' };
   if (body !== undefined) {
-    init.headers = { accept: 'application/json', 'content-type': 'application/json' };
+    headers['content-type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
   const res = await fetch(url, init);
+  // Requests sent in parallel all fail with 401: the first asks, the others retry with what it stored.
+  if (res.status === 401 && !retried && ((apiToken() !== null && apiToken() !== token) || askForToken())) {
+    return request<T>(method, url, body, true);
+  }
   if (!res.ok) throw await errorFromResponse(res);
   const type = res.headers.get('content-type') ?? '';
   return (type.includes('application/json') ? await res.json() : await res.text()) as T;

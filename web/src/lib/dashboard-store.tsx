@@ -6,7 +6,7 @@
  * missed in between.
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
-import { api, qs } from './api';
+import { api, eventsUrl, qs } from './api';
 import { LiveLog } from './log-format';
 import type { Health, JobView, Profile, Run, RunOutputEvent, RunStatus, Settings, TaskView } from './types';
 
@@ -310,7 +310,7 @@ export function DashboardProvider({ children }: { children: React.ReactNode }) {
       'resync',
     ];
     const open = (): void => {
-      source = new EventSource('/api/events');
+      source = new EventSource(eventsUrl());
       source.onopen = () => {
         patch({ connection: 'live' });
         if (lostOnce) refreshAll().catch(() => undefined);

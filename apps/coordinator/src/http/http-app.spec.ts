@@ -517,11 +517,18 @@ describe('API token', () => {
     });
   });
 
-  it('answers 401 for a wrong token, also on unknown routes and the root', async () => {
-    for (const path of ['/api/demo/ping', '/api/nothing', '/', '/api/openapi.json']) {
+  it('answers 401 for a wrong token, also on unknown API routes and the OpenAPI document', async () => {
+    for (const path of ['/api/demo/ping', '/api/nothing', '/api', '/api/openapi.json']) {
       const res = await fetch(`${server.base}${path}`, { headers: { authorization: `Bearer ${TOKEN}x` } });
       expect(res.status).toBe(401);
     }
+  });
+
+  it('takes the token from ?access_token= only for GET /api/events (EventSource cannot send headers)', async () => {
+    const onEvents = await fetch(`${server.base}/api/events?access_token=${TOKEN}x`);
+    expect(onEvents.status).toBe(401);
+    const elsewhere = await fetch(`${server.base}/api/demo/ping?access_token=${TOKEN}`);
+    expect(elsewhere.status).toBe(401);
   });
 
   it('answers 200 with the right token, and 401 again without it', async () => {

@@ -42,8 +42,21 @@ const WILDCARD_HOSTS = new Set(['', '0.0.0.0', '::', '[::]']);
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
 
+/**
+ * The API (`/api` and below) needs the token; the dashboard's static files do not — they hold no data, and the
+ * browser must be able to load the page that then asks for the token.
+ */
 export function defaultRequiresToken(path: string): boolean {
-  return path === '/' || path === '/api' || path.startsWith('/api/');
+  return path === '/api' || path.startsWith('/api/');
+}
+
+/** Paths where a browser cannot send headers (EventSource), so the token may come as `?access_token=`. */
+const QUERY_TOKEN_PATHS = new Set(['/api/events']);
+
+function queryToken(url: string): string | null {
+  const q = url.indexOf('?');
+  if (q < 0) return null;
+  return new URLSearchParams(url.slice(q + 1)).get('access_token');
 }
 
 /** A host[:port] split into a lower-case name without IPv6 brackets and a port (null when absent). */
@@ -215,9 +228,12 @@ export function registerSecurity(fastify: FastifyInstance, options: HttpSecurity
     }
 
     // 2. Token
-    if (token && requiresToken(pathOf(request.url))) {
+    const path = pathOf(request.url);
+    if (token && requiresToken(path)) {
       const m = /^Bearer +(\S+) *$/i.exec(headers.authorization ?? '');
-      if (!m || !tokensMatch(m[1], token)) {
+      const fromQuery = method === 'GET' && QUERY_TOKEN_PATHS.has(path) ? queryToken(request.url) : null;
+      const given = m?.[1] ?? fromQuery;
+      if (!given || !tokensMatch(given, token)) {
         return reject(
           reply,
           401,
