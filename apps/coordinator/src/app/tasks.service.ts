@@ -42,7 +42,7 @@ export class TasksService {
       this.ctx.store.runs.list().filter((r) => r.task_id === task.id),
       (r) => r.task_id,
     );
-    const next = this.ctx.scheduler.status().find((s) => s.task_id === task.id)?.next_fire_time ?? null;
+    const next = this.ctx.scheduler.nextFireTime(task.id);
     return { ...task, stats: totals.get(task.id) ?? emptyTotals(), next_fire_time: next };
   }
 

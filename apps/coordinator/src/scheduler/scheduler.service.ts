@@ -105,9 +105,13 @@ export class SchedulerService {
     if (this.started) return;
     this.started = true;
     const now = this.clock.now();
+    const lastHandled = this.lastOccurrenceTimes();
     for (const task of this.store.tasks.list()) {
-      if (hasTimeBasedFires(task.schedule))
-        await this.catchUp(task, now).catch((err: unknown) => log.error(`catch-up of task ${task.id} failed:`, err));
+      if (!hasTimeBasedFires(task.schedule)) continue;
+      const since = new Date(Math.max(lastHandled.get(task.id) ?? 0, new Date(task.updated_at).getTime()));
+      await this.catchUp(task, now, since).catch((err: unknown) =>
+        log.error(`catch-up of task ${task.id} failed:`, err),
+      );
     }
     for (const task of this.store.tasks.list()) {
       if (task.enabled && task.schedule.schedule_type === 'startup') await this.fire(task, now, 'startup');
@@ -138,6 +142,12 @@ export class SchedulerService {
     this.backlog.delete(taskId);
     await this.unwatch(taskId);
     this.rearm();
+  }
+
+  /** The next fire time of one task (null when it has none or is disabled). */
+  nextFireTime(taskId: string): string | null {
+    const task = this.store.tasks.get(taskId);
+    return task?.enabled ? (this.nextSlots.get(taskId)?.at.toISOString() ?? null) : null;
   }
 
   get defaultTimezone(): string {
@@ -256,15 +266,14 @@ export class SchedulerService {
   }
 
   /**
-   * Applies the catch-up policy to the slots in (from, now]: `from` is the last slot this scheduler handled for the
-   * task (its newest occurrence), its last edit, or the start of the catch-up window, whichever is latest.
+   * Applies the catch-up policy to the slots in (from, now]. At start `from` is the last slot handled for the task
+   * (its newest occurrence) or its last edit, whichever is later; for a late timer it is the late slot itself.
+   * Slots older than the catch-up window are recorded as missed, never run.
    */
-  private async catchUp(task: Task, now: Date, since?: Date): Promise<void> {
+  private async catchUp(task: Task, now: Date, from: Date): Promise<void> {
     const settings = this.store.settings.get();
     const policy: CatchupPolicy = task.schedule.catchup_policy ?? settings.default_catchup_policy;
     const windowMs = (task.schedule.catchup_window_hours ?? settings.catchup_window_hours) * 3_600_000;
-    const lastHandled = this.lastOccurrenceTime(task.id);
-    const from = since ?? new Date(Math.max(lastHandled ?? 0, new Date(task.updated_at).getTime()));
     if (from.getTime() >= now.getTime()) return;
     const { slots, capped } = dueSlotsBetween(task.schedule, from, now, {
       defaultTimezone: this.options.defaultTimezone,
@@ -280,13 +289,13 @@ export class SchedulerService {
       if (policy === 'run_once' && fires.length > 0) toRun.add(fires[fires.length - 1]);
       if (policy === 'run_all') fires.slice(-this.maxCatchupRuns).forEach((s) => toRun.add(s));
     }
-    const reason = `coordinator was not running at ${'${time}'} (catch-up policy ${policy})`;
+    const reason = (at: Date): string =>
+      `coordinator was not running at ${at.toISOString()} (catch-up policy ${policy})`;
     for (const slot of slots) {
       if (toRun.has(slot)) continue;
       if (slot.skipped) await this.record(task.id, slot.at, slot.skipped.reason, null, slot.skipped.message);
       else if (!task.enabled) await this.record(task.id, slot.at, 'skipped_disabled', null, 'task is disabled');
-      else
-        await this.record(task.id, slot.at, 'missed_downtime', null, reason.replace('${time}', slot.at.toISOString()));
+      else await this.record(task.id, slot.at, 'missed_downtime', null, reason(slot.at));
     }
     const runs = [...toRun].sort((a, b) => a.at.getTime() - b.at.getTime());
     if (runs.length === 0) return;
@@ -296,12 +305,12 @@ export class SchedulerService {
     await this.fire(task, first.at, 'catchup');
   }
 
-  private lastOccurrenceTime(taskId: string): number | null {
-    let last: number | null = null;
+  /** The newest handled slot of every task, from the occurrence records (one pass, at start). */
+  private lastOccurrenceTimes(): Map<string, number> {
+    const last = new Map<string, number>();
     for (const o of this.store.occurrences.list()) {
-      if (o.task_id !== taskId) continue;
       const t = new Date(o.scheduled_time).getTime();
-      if (last === null || t > last) last = t;
+      if (t > (last.get(o.task_id) ?? -Infinity)) last.set(o.task_id, t);
     }
     return last;
   }
