@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { Run, Task, normalizeJob, normalizeTask } from '@ccs/core';
 import { openDataStore, RunLogFiles, DataStore } from '@ccs/storage';
 import { systemClock } from '@ccs/shared';
-import { FileLogStore, InMemoryTransport } from '@ccs/transport';
+import { InMemoryTransport } from '@ccs/transport';
 import {
   fakeClaudeEnv,
   fakeClaudePath,
@@ -14,7 +14,8 @@ import {
   waitFor,
 } from '@ccs/testing';
 import { EventHub, JobRunner, RunService } from '@ccs/coordinator';
-import { ChildProcessRunner, MockProcessRunner, NodeWorker, RunExecutor } from '@ccs/node';
+import { NodeWorker } from '@ccs/node';
+import { startTestWorker } from '../support/local-worker';
 
 /**
  * Coordinator services and an in-process node over the in-memory transport and a real data directory — the gui
@@ -46,35 +47,7 @@ describe('local run flow (coordinator + node over the in-memory transport)', () 
     jobs = new JobRunner(store, runs, hub, systemClock);
     await transport.eventSource.start((e) => runs.handleEvent(e));
     fakeEnv = { PATH: process.env['PATH'] ?? '', HOME: dir, ...fakeClaudeEnv({ recordDir: recordDir(), ...mode }) };
-    const executor = new RunExecutor({
-      nodeId: 'local',
-      clock: systemClock,
-      events: transport.eventBus,
-      logs: new FileLogStore(RunLogFiles.forDataDir(store.dataDir)),
-      runner: new ChildProcessRunner(),
-      mockRunner: () => new MockProcessRunner(() => 50),
-      resolveEnv: () => Promise.resolve({ env: { ...fakeEnv }, logLines: ['ENV: test env'] }),
-      prepareWorkDir: (job, dflt) => Promise.resolve({ dir: job ? job.working_directory.path : dflt, notes: [] }),
-      findClaude: (p) => p!,
-      commitOnSuccess: () => Promise.resolve(null),
-      outputIntervalMs: 20,
-    });
-    worker = new NodeWorker(
-      {
-        nodeId: 'local',
-        nodeName: 'local',
-        host: 'localhost',
-        capacity: 2,
-        tags: {},
-        heartbeatIntervalMs: 60_000,
-        shutdownDeadlineMs: 2000,
-      },
-      transport.createCommandSource(),
-      transport.eventBus,
-      executor,
-      systemClock,
-    );
-    await worker.start();
+    worker = await startTestWorker({ transport, store, env: fakeEnv });
   }
 
   afterEach(async () => {

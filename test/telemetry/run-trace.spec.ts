@@ -4,12 +4,13 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { DataPoint, Histogram, MetricReader, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { Task, normalizeTask } from '@ccs/core';
-import { DataStore, RunLogFiles, openDataStore } from '@ccs/storage';
+import { DataStore, openDataStore } from '@ccs/storage';
 import { TelemetryHandle, runMetrics, startTelemetry, systemClock, telemetryActive } from '@ccs/shared';
-import { CommandEnvelope, FileLogStore, InMemoryTransport } from '@ccs/transport';
+import { CommandEnvelope, InMemoryTransport } from '@ccs/transport';
 import { fakeClaudeEnv, fakeClaudePath, makeTempDir, removeTempDir, waitFor } from '@ccs/testing';
 import { EventHub, RunService } from '@ccs/coordinator';
-import { ChildProcessRunner, MockProcessRunner, NodeWorker, RunExecutor } from '@ccs/node';
+import { NodeWorker } from '@ccs/node';
+import { startTestWorker } from '../support/local-worker';
 
 /** Collects on demand, so the test reads the metrics whenever it wants (no export interval). */
 class TestMetricReader extends MetricReader {
@@ -83,35 +84,7 @@ describe('run telemetry over the local flow', () => {
     runs = new RunService(store, transport.commandBus, new EventHub(), systemClock);
     await transport.eventSource.start((e) => runs.handleEvent(e));
     Object.assign(fakeEnv, { PATH: process.env['PATH'] ?? '', HOME: dir, ...fakeClaudeEnv({}) });
-    const executor = new RunExecutor({
-      nodeId: 'local',
-      clock: systemClock,
-      events: transport.eventBus,
-      logs: new FileLogStore(RunLogFiles.forDataDir(store.dataDir)),
-      runner: new ChildProcessRunner(),
-      mockRunner: () => new MockProcessRunner(() => 50),
-      resolveEnv: () => Promise.resolve({ env: { ...fakeEnv }, logLines: [] }),
-      prepareWorkDir: (_job, dflt) => Promise.resolve({ dir: dflt, notes: [] }),
-      findClaude: (p) => p!,
-      commitOnSuccess: () => Promise.resolve(null),
-      outputIntervalMs: 20,
-    });
-    worker = new NodeWorker(
-      {
-        nodeId: 'local',
-        nodeName: 'local',
-        host: 'localhost',
-        capacity: 2,
-        tags: {},
-        heartbeatIntervalMs: 60_000,
-        shutdownDeadlineMs: 2000,
-      },
-      transport.createCommandSource(),
-      transport.eventBus,
-      executor,
-      systemClock,
-    );
-    await worker.start();
+    worker = await startTestWorker({ transport, store, env: fakeEnv });
     stopGauge = runMetrics.observeQueueDepths(() => Promise.resolve(transport.depth()));
   });
 
