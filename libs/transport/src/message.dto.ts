@@ -4,6 +4,7 @@ import {
   Field,
   FieldError,
   JOB_STATUSES,
+  NODE_ID_PATTERN,
   NODE_STATUSES,
   PERMISSIONS,
   PROMPT_TYPES,
@@ -28,9 +29,6 @@ import type { MessageType } from './messages';
  *   may add fields (e.g. more of a run's outcome), and a rolling upgrade must not dead-letter them — nor may an
  *   older consumer strip them from the record it stores.
  */
-
-/** A node id: what `node --node-id` accepts and what a node's control-queue name is made of. */
-export const NODE_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
 
 const RECORD_ID = {
   type: 'string',
