@@ -300,8 +300,11 @@ export class NodeCommand extends CloudCommand {
       throw new ValidationError(`--node-id may use 1-64 letters, digits and _ . : - (got "${v}")`);
     return v;
   }
-  @Option({ flags: '--node-name <name>', description: 'display name (default: host name)' })
+  @Option({ flags: '--node-name <name>', description: 'display name, up to 200 characters (default: host name)' })
   parseNodeName(v: string): string {
+    // The coordinator refuses a node description with a longer name (message.dto.ts allows 1000).
+    if (v.trim() === '' || v.length > 200)
+      throw new ValidationError(`--node-name must be 1-200 characters (got ${v.length})`);
     return v;
   }
   @Option({ flags: '--heartbeat-interval <seconds>', description: 'seconds between heartbeats (default 30)' })
@@ -390,7 +393,7 @@ export class NodeCommand extends CloudCommand {
       controlBusArn: this.pick(f.controlBus, env.controlBus, '--control-bus', true),
       bucket: this.pick(f.s3Bucket, env.s3Bucket, '--s3-bucket', true),
       nodeId,
-      nodeName: this.pick(f.nodeName, env.nodeName, '--node-name') ?? os.hostname(),
+      nodeName: this.pick(f.nodeName, env.nodeName, '--node-name')?.slice(0, 200) ?? os.hostname(),
       heartbeatIntervalMs: heartbeatSeconds * 1000,
       maxConcurrent: num(f.maxConcurrent, env.maxConcurrent, 1),
       mockMode: f.mockMode ?? penv[env.mockMode] === 'true',
