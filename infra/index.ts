@@ -69,6 +69,8 @@ const compute = config.compute.enabled
       controlBusArn: messaging.controlBus.arn,
       serverQueueUrl: messaging.serverQueue.url,
       nodeQueueUrl: messaging.nodeQueue.url,
+      serverDlqUrl: messaging.serverDlq.url,
+      nodeDlqUrl: messaging.nodeDlq.url,
       logBucketName: logs.bucket.bucket,
       tags,
     })

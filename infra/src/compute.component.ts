@@ -16,6 +16,9 @@ export interface ComputeArgs {
   controlBusArn: pulumi.Input<string>;
   serverQueueUrl: pulumi.Input<string>;
   nodeQueueUrl: pulumi.Input<string>;
+  /** The queues' DLQs, passed as `--server-dlq` / `--node-dlq`. */
+  serverDlqUrl: pulumi.Input<string>;
+  nodeDlqUrl: pulumi.Input<string>;
   logBucketName: pulumi.Input<string>;
   tags?: Record<string, string>;
 }
@@ -158,26 +161,36 @@ export class Compute extends pulumi.ComponentResource {
         args.commandTopicArn,
         args.serverQueueUrl,
         args.nodeQueueUrl,
+        args.serverDlqUrl,
         args.logBucketName,
         this.apiTokenParameter?.name ?? pulumi.output<string | undefined>(undefined),
       ])
-      .apply(([region, commandTopicArn, serverQueueUrl, nodeQueueUrl, logBucket, apiTokenParameterName]) =>
-        renderUserData({
-          role: 'daemon',
-          region,
-          packageSpec: config.packageSpec,
-          commandTopicArn,
-          serverQueueUrl,
-          nodeQueueUrl,
-          logBucket,
-          host,
-          port: config.apiPort,
-          ...(apiTokenParameterName ? { apiTokenParameterName } : {}),
-        }),
+      .apply(
+        ([region, commandTopicArn, serverQueueUrl, nodeQueueUrl, serverDlqUrl, logBucket, apiTokenParameterName]) =>
+          renderUserData({
+            role: 'daemon',
+            region,
+            packageSpec: config.packageSpec,
+            commandTopicArn,
+            serverQueueUrl,
+            nodeQueueUrl,
+            serverDlqUrl,
+            logBucket,
+            host,
+            port: config.apiPort,
+            ...(apiTokenParameterName ? { apiTokenParameterName } : {}),
+          }),
       );
     const nodeUserData = pulumi
-      .all([args.region, args.nodeQueueUrl, args.commandTopicArn, args.controlBusArn, args.logBucketName])
-      .apply(([region, commandQueueUrl, commandTopicArn, controlBusArn, logBucket]) =>
+      .all([
+        args.region,
+        args.nodeQueueUrl,
+        args.commandTopicArn,
+        args.controlBusArn,
+        args.nodeDlqUrl,
+        args.logBucketName,
+      ])
+      .apply(([region, commandQueueUrl, commandTopicArn, controlBusArn, nodeDlqUrl, logBucket]) =>
         renderUserData({
           role: 'node',
           region,
@@ -186,6 +199,7 @@ export class Compute extends pulumi.ComponentResource {
           commandQueueUrl,
           commandTopicArn,
           controlBusArn,
+          nodeDlqUrl,
           logBucket,
           capacity: config.nodeCapacity,
           queuePrefix: args.prefix,

@@ -4,7 +4,7 @@ import * as pulumi from '@pulumi/pulumi';
 export interface MessagingArgs {
   /** Name prefix (`ccs`): topics and queues are named `<prefix>-…`. */
   prefix: string;
-  /** Visibility timeout of the node work queue; nodes extend it while a run executes. */
+  /** Default visibility timeout of the node work queue (nodes receive with their own; see Pulumi.yaml). */
   visibilityTimeoutSeconds: number;
   serverVisibilityTimeoutSeconds: number;
   /** Deliveries before a message is moved to the dead-letter queue. */

@@ -33,12 +33,15 @@ export interface PolicyDocument {
 /**
  * Actions that AWS does not authorize per resource: their statements must name `*` (the service authorization
  * reference lists no resource type for them). Unsubscribe takes a subscription ARN, which IAM cannot scope; SNS
- * itself only lets the subscription's or the topic's owner unsubscribe an SQS endpoint.
+ * itself only lets the subscription's or the topic's owner unsubscribe an SQS endpoint. ListSubscriptions is how a
+ * node started without `--command-topic` finds the topic that feeds its work queue (it reveals subscription ARNs and
+ * endpoints of the account, nothing else).
  */
 export const ACTIONS_WITHOUT_RESOURCE_SCOPE: ReadonlySet<string> = new Set([
   'sns:Unsubscribe',
   'sns:GetSubscriptionAttributes',
   'sns:SetSubscriptionAttributes',
+  'sns:ListSubscriptions',
 ]);
 
 interface Grant {
@@ -85,6 +88,9 @@ const GRANTS: Record<ProcessName, GrantTable> = {
     // The coordinator publishes ExecuteRun/StopRun to the command topic only.
     'sns:Publish': (a) => ({ sid: 'PublishCommands', resources: [a.commandTopicArn] }),
     ...sqsConsumer('ConsumeServerQueue', (a) => [a.serverQueueArn]),
+    // Queue depths for `stats` (server and work queue, `--node-queue`) and the server queue's redrive policy, which
+    // names the DLQ when `--server-dlq` is not given. Read-only: the daemon never receives from the work queue.
+    'sqs:GetQueueAttributes': (a) => ({ sid: 'ReadQueueAttributes', resources: [a.serverQueueArn, a.nodeQueueArn] }),
     // Dead-lettering an invalid event by hand goes to the server queue's own DLQ.
     'sqs:SendMessage': (a) => ({ sid: 'DeadLetterEvents', resources: [a.serverDlqArn] }),
     ...s3Objects('RunLogs', logObjects),

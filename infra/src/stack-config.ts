@@ -8,7 +8,7 @@ import * as pulumi from '@pulumi/pulumi';
 export interface StackConfig {
   /** Name prefix of every resource; nodes name their control queues `<prefix>-node-<nodeId>`. */
   prefix: string;
-  /** Visibility timeout of the node work queue; nodes extend it while a run executes. */
+  /** Default visibility timeout of the node work queue; nodes receive with their own and extend it (Pulumi.yaml). */
   visibilityTimeoutSeconds: number;
   /** Visibility timeout of the server (event) queue; events are handled in milliseconds. */
   serverVisibilityTimeoutSeconds: number;

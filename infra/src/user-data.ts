@@ -23,6 +23,8 @@ export interface DaemonUserData extends CommonUserData {
   serverQueueUrl: string;
   /** The nodes' work queue: the daemon reports its depth in `cli stats`. */
   nodeQueueUrl: string;
+  /** The server queue's DLQ, where the daemon moves an invalid event at once (`--server-dlq`). */
+  serverDlqUrl?: string;
   /** Bind address: 127.0.0.1 unless the API is opened to `allowedCidrs`. */
   host: string;
   port: number;
@@ -36,6 +38,8 @@ export interface NodeUserData extends CommonUserData {
   /** The command topic: each node subscribes its own control queue to it (StopRun for that node). */
   commandTopicArn: string;
   controlBusArn: string;
+  /** The work queue's DLQ, where the node moves an invalid command at once (`--node-dlq`). */
+  nodeDlqUrl?: string;
   capacity: number;
   /** npm spec of the Claude Code CLI. */
   claudeCodePackageSpec: string;
@@ -180,6 +184,7 @@ function daemonUnit(options: DaemonUserData, user: string, region: string): stri
     safe('nodeQueueUrl', options.nodeQueueUrl),
     '--s3-bucket',
     safe('logBucket', options.logBucket),
+    ...(options.serverDlqUrl ? ['--server-dlq', safe('serverDlqUrl', options.serverDlqUrl)] : []),
   ];
   return [
     '[Unit]',
@@ -213,6 +218,7 @@ function nodeUnit(options: NodeUserData, user: string, region: string): string {
     safe('controlBusArn', options.controlBusArn),
     '--s3-bucket',
     safe('logBucket', options.logBucket),
+    ...(options.nodeDlqUrl ? ['--node-dlq', safe('nodeDlqUrl', options.nodeDlqUrl)] : []),
     // Expanded by systemd from /etc/ccs/node.env.
     '--node-id',
     '${CCS_NODE_ID}',

@@ -61,6 +61,8 @@ function compute(name: string, config: Partial<ComputeConfig>): Compute {
     controlBusArn: BUS,
     serverQueueUrl: 'https://sqs.eu-central-1.amazonaws.com/123456789012/ccs-server',
     nodeQueueUrl: 'https://sqs.eu-central-1.amazonaws.com/123456789012/ccs-nodes',
+    serverDlqUrl: 'https://sqs.eu-central-1.amazonaws.com/123456789012/ccs-server-dlq',
+    nodeDlqUrl: 'https://sqs.eu-central-1.amazonaws.com/123456789012/ccs-nodes-dlq',
     logBucketName: 'ccs-logs-x',
   });
 }

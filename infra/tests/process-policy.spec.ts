@@ -126,11 +126,18 @@ describe('resource scoping per process', () => {
     expect(statementsWith(node, 'sns:Publish').flatMap((s) => s.Resource)).toEqual([ARNS.controlBusArn]);
   });
 
-  it('lets the daemon consume the server queue only', () => {
+  it('lets the daemon consume the server queue only, and read (not consume) the work queue', () => {
     for (const action of grantableActions('daemon').filter((a) => a.startsWith('sqs:'))) {
       const resources = statementsWith(daemon, action).flatMap((s) => s.Resource);
-      expect(resources.every((r) => r === ARNS.serverQueueArn || r === ARNS.serverDlqArn)).toBe(true);
+      const allowed = [ARNS.serverQueueArn, ARNS.serverDlqArn];
+      // Queue depths in `stats` (--node-queue): attributes of the work queue, nothing else on it.
+      if (action === 'sqs:GetQueueAttributes') allowed.push(ARNS.nodeQueueArn);
+      expect(resources.filter((r) => !allowed.includes(r))).toEqual([]);
     }
+    expect(statementsWith(daemon, 'sqs:GetQueueAttributes').flatMap((s) => s.Resource)).toEqual([
+      ARNS.serverQueueArn,
+      ARNS.nodeQueueArn,
+    ]);
   });
 
   it('lets a node subscribe only an SQS control queue of this stack to the command topic', () => {

@@ -77,7 +77,8 @@ describe('the stack with computeEnabled', () => {
         ` --command-topic ${await valueOf(stack.command_topic_arn)}` +
         ` --server-queue ${await valueOf(stack.server_queue_url)}` +
         ` --node-queue ${await valueOf(stack.node_queue_url)}` +
-        ` --s3-bucket ${await valueOf(stack.log_bucket_name)}`,
+        ` --s3-bucket ${await valueOf(stack.log_bucket_name)}` +
+        ` --server-dlq ${await valueOf(stack.server_dlq_url)}`,
     );
     // No token configured: nothing to fetch, no parameter.
     expect(script).not.toContain('ccs-api-token');
@@ -92,7 +93,8 @@ describe('the stack with computeEnabled', () => {
       expect(script).toContain(
         `claude-code-scheduler node --command-queue ${await valueOf(stack.node_queue_url)}` +
           ` --command-topic ${await valueOf(stack.command_topic_arn)}` +
-          ` --control-bus ${await valueOf(stack.control_bus_arn)} --s3-bucket ${await valueOf(stack.log_bucket_name)}`,
+          ` --control-bus ${await valueOf(stack.control_bus_arn)} --s3-bucket ${await valueOf(stack.log_bucket_name)}` +
+          ` --node-dlq ${await valueOf(stack.node_dlq_url)}`,
       );
     }
   });

@@ -97,6 +97,24 @@ describe('renderUserData', () => {
     expect(script).toContain('systemctl enable --now ccs-node.service');
   });
 
+  it("passes the queues' dead-letter queues when given", () => {
+    const daemonUnit = fileWritten(
+      renderUserData({ ...daemon, serverDlqUrl: 'https://sqs.eu-central-1.amazonaws.com/123456789012/ccs-server-dlq' }),
+      '/etc/systemd/system/ccs-daemon.service',
+    );
+    expect(directives(daemonUnit, 'ExecStart')[0]).toMatch(
+      / --s3-bucket ccs-logs-0123abcd --server-dlq https:\/\/sqs\.eu-central-1\.amazonaws\.com\/123456789012\/ccs-server-dlq$/,
+    );
+    const nodeUnit = fileWritten(
+      renderUserData({ ...node, nodeDlqUrl: 'https://sqs.eu-central-1.amazonaws.com/123456789012/ccs-nodes-dlq' }),
+      '/etc/systemd/system/ccs-node.service',
+    );
+    expect(directives(nodeUnit, 'ExecStart')[0]).toContain(
+      ' --s3-bucket ccs-logs-0123abcd --node-dlq https://sqs.eu-central-1.amazonaws.com/123456789012/ccs-nodes-dlq ',
+    );
+    expect(() => renderUserData({ ...node, nodeDlqUrl: 'https://x/$(id)' })).toThrow(UserDataError);
+  });
+
   it('passes a non-default control-queue prefix to the node', () => {
     const unit = fileWritten(
       renderUserData({ ...node, queuePrefix: 'ccs-prod' }),

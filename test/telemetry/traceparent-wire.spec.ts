@@ -1,6 +1,6 @@
 import { SpanKind, context, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { normalizeTask, newRun } from '@ccs/core';
+import { DEFAULT_SETTINGS, normalizeTask, newRun } from '@ccs/core';
 import { TelemetryHandle, injectTraceparent, runTracer, startTelemetry, withExtractedContext } from '@ccs/shared';
 import {
   CommandEnvelope,
@@ -40,7 +40,8 @@ describe('traceparent across the AWS encoding', () => {
     const run = newRun({ task_id: task.id, task_name: task.name });
     const envelope = makeEnvelope(
       'ExecuteRun',
-      { run, task, job: null, task_profile: null, job_profile: null, settings: {} as never },
+      // A complete ExecuteRun: the receiving side validates the whole payload before it reads the trace context.
+      { run, task, job: null, task_profile: null, job_profile: null, settings: { ...DEFAULT_SETTINGS } },
       { runId: run.id, traceparent },
     );
     const attributes = envelopeAttributes(envelope);

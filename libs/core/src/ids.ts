@@ -4,6 +4,12 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 /** What an id or id prefix may contain before it is used anywhere, in particular in a file path. */
 const ID_PREFIX_RE = /^[0-9a-fA-F-]{1,36}$/;
 
+/**
+ * A cluster node's id: what `node --node-id` accepts, what messages carry, and what its control-queue name is made
+ * of (`<prefix>-node-<id>`).
+ */
+export const NODE_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
+
 export function isUuid(s: string): boolean {
   return UUID_RE.test(s);
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ClusterNode, Job, Profile, Run, RunStatus, Settings, Task } from '@ccs/core';
-import { ValidationError, isObject } from '@ccs/core';
+import { DtoClass, ValidationError, isDtoFailure, isObject, summarizeFieldErrors, validateDto } from '@ccs/core';
+import { EnvelopeDto, PAYLOAD_DTOS } from './message.dto';
 
 /**
  * Message contracts between the coordinator and nodes. Every message travels in a versioned envelope; the
@@ -153,24 +154,32 @@ export function makeEnvelope<T extends MessageType>(
   return { v: MESSAGE_VERSION, type, id: randomUUID(), ts: now.toISOString(), ...extra, payload };
 }
 
-/** Required payload keys per type: a cheap structural check at the trust boundary. */
-const REQUIRED: Record<MessageType, readonly string[]> = {
-  ExecuteRun: ['run', 'task', 'settings'],
-  StopRun: ['run_id', 'reason', 'by'],
-  NodeRegistered: ['node'],
-  NodeHeartbeat: ['node_id', 'capacity', 'running_run_ids'],
-  NodeDeregistered: ['node'],
-  TaskStarted: ['run_id', 'attempt', 'node_id', 'start_time'],
-  TaskOutput: ['run_id', 'seq', 'lines'],
-  TaskCompleted: ['run_id', 'attempt', 'node_id', 'outcome'],
-  TaskFailed: ['run_id', 'attempt', 'node_id', 'outcome'],
-};
+/**
+ * The largest message body SNS publishes (256 KiB): every message that came through a topic is at most this big,
+ * so anything larger on an SQS queue was put there by something else and is refused before it is parsed.
+ */
+export const MAX_SNS_MESSAGE_BYTES = 256 * 1024;
+
+export interface ParseEnvelopeOptions {
+  /** Bodies longer than this (UTF-8 bytes) are refused unparsed. Default: no limit (in-process transport). */
+  maxBytes?: number;
+}
 
 /**
  * Validates a message body off a queue. Throws ValidationError (the consumer logs it and dead-letters the
- * message) for anything that is not a v1 envelope of a known type with the required payload fields.
+ * message) for anything that is not a v1 envelope of an allowed type whose envelope and payload satisfy their DTOs
+ * (`message.dto.ts`). Returns the parsed message itself: validation converts nothing and keeps undeclared fields.
  */
-export function parseEnvelope(raw: unknown, allowed: readonly MessageType[]): Envelope {
+export function parseEnvelope(
+  raw: unknown,
+  allowed: readonly MessageType[],
+  options: ParseEnvelopeOptions = {},
+): Envelope {
+  if (typeof raw === 'string' && options.maxBytes !== undefined) {
+    const bytes = Buffer.byteLength(raw, 'utf8');
+    if (bytes > options.maxBytes)
+      throw new ValidationError(`message body of ${bytes} bytes is larger than the limit of ${options.maxBytes}`);
+  }
   const value = typeof raw === 'string' ? safeJson(raw) : raw;
   if (!isObject(value)) throw new ValidationError('message is not a JSON object');
   if (value['v'] !== MESSAGE_VERSION) throw new ValidationError(`unsupported message version ${String(value['v'])}`);
@@ -178,17 +187,17 @@ export function parseEnvelope(raw: unknown, allowed: readonly MessageType[]): En
   if (typeof type !== 'string' || !(allowed as readonly string[]).includes(type)) {
     throw new ValidationError(`unknown message type ${JSON.stringify(type)}`);
   }
-  if (typeof value['id'] !== 'string' || typeof value['ts'] !== 'string') {
-    throw new ValidationError('message id and ts are required');
-  }
-  const payload = value['payload'];
-  if (!isObject(payload)) throw new ValidationError(`${type}: payload must be an object`);
-  for (const key of REQUIRED[type as MessageType]) {
-    if (payload[key] === undefined) throw new ValidationError(`${type}: payload.${key} is required`);
-  }
+  check(type, EnvelopeDto, value, '');
+  check(type, PAYLOAD_DTOS[type as MessageType], value['payload'], 'payload.');
   return value as unknown as Envelope;
 }
 
+function check(type: string, dto: DtoClass, value: unknown, prefix: string): void {
+  const result = validateDto(dto, value, { source: 'message', unknownFields: 'keep' });
+  if (!isDtoFailure(result)) return;
+  const errors = result.errors.map((e) => ({ field: prefix + e.field, message: prefix + e.message }));
+  throw new ValidationError(`${type}: ${summarizeFieldErrors(errors)}`, errors);
+}
 function safeJson(s: string): unknown {
   try {
     return JSON.parse(s);

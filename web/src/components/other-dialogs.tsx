@@ -300,7 +300,7 @@ export function NodesDialog({ onClose }: { onClose: () => void }) {
     };
     load();
     return subscribe((type) => {
-      if (type === 'node.changed') load();
+      if (type === 'node.changed' || type === 'node.deleted') load();
     });
   }, [subscribe]);
   return (

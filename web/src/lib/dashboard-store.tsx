@@ -306,6 +306,7 @@ export function DashboardProvider({ children }: { children: React.ReactNode }) {
       'profile.changed',
       'settings.changed',
       'node.changed',
+      'node.deleted',
       'occurrence.created',
       'resync',
     ];

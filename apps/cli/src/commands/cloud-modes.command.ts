@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Inject } from '@nestjs/common';
+import type { Command as Commander } from 'commander';
 import { Command, Option } from 'nest-commander';
-import { PRODUCT_NAME, VERSION, ValidationError } from '@ccs/core';
+import { NODE_ID_PATTERN, PRODUCT_NAME, VERSION, ValidationError } from '@ccs/core';
 import { currentLogLevel, getLogger } from '@ccs/shared';
 import { API_TOKEN_ENV, CLI_CONFIG, CliConfig } from '../cli.config';
 import { DataDirectoryService } from '../debug/data-directory.service';
@@ -19,6 +20,46 @@ function positiveInt(value: string, flag: string): number {
   if (!Number.isInteger(n) || n < 1) throw new ValidationError(`${flag} must be a whole number ≥ 1 (got "${value}")`);
   return n;
 }
+
+/**
+ * A node's id when `--node-id` is not given: the host name (what an id may hold of it, at most 55 characters) and a
+ * random suffix, within the 64 characters a node id may have.
+ */
+export function defaultNodeId(hostname: string): string {
+  const host = hostname.replace(/[^A-Za-z0-9_.:-]/g, '-').slice(0, 55) || 'node';
+  return `${host}-${randomUUID().slice(0, 8)}`;
+}
+
+/** The commands a Pulumi stack of infra/ feeds, shown by `daemon --help` (README "Infrastructure" shows the same). */
+const DAEMON_HELP = `
+With a stack of infra/ (cd infra; the role of the host or AWS_PROFILE gives the credentials):
+  export AWS_REGION="$(pulumi stack output region)"
+  claude-code-scheduler daemon \\
+    --command-topic "$(pulumi stack output command_topic_arn)" \\
+    --server-queue "$(pulumi stack output server_queue_url)" \\
+    --s3-bucket "$(pulumi stack output log_bucket_name)" \\
+    --node-queue "$(pulumi stack output node_queue_url)" \\
+    --server-dlq "$(pulumi stack output server_dlq_url)"
+The first three are enough: --node-queue and --server-dlq default to what the stack's names and the server queue's
+redrive policy say. Set --node-timeout to about 3 heartbeat intervals of the nodes (default 90 s = 3 x 30 s).
+`;
+
+/** The commands a Pulumi stack of infra/ feeds, shown by `node --help`. */
+const NODE_HELP = `
+With a stack of infra/ (cd infra; the role of the host or AWS_PROFILE gives the credentials):
+  export AWS_REGION="$(pulumi stack output region)"
+  claude-code-scheduler node \\
+    --command-queue "$(pulumi stack output node_queue_url)" \\
+    --control-bus "$(pulumi stack output control_bus_arn)" \\
+    --s3-bucket "$(pulumi stack output log_bucket_name)" \\
+    --command-topic "$(pulumi stack output command_topic_arn)" \\
+    --node-dlq "$(pulumi stack output node_dlq_url)" \\
+    --queue-prefix "$(pulumi stack output queue_prefix)"
+The first three are enough: the command topic is the one whose subscription delivers to the command queue
+(sns:ListSubscriptions), the DLQ is the command queue's redrive target, and the prefix comes from the queue's name
+<prefix>-nodes. That subscription must filter on {"type":["ExecuteRun"]} (infra/ sets it; the node warns when it is
+missing): StopRun travels on the same topic to each node's own control queue.
+`;
 
 /** `k=v,k2=v2` (also repeated flags) → tags. */
 export function parseTags(value: string, previous: Record<string, string> = {}): Record<string, string> {
@@ -105,14 +146,18 @@ export class DaemonCommand extends CloudCommand {
   }
   @Option({
     flags: '--node-queue <url>',
-    description: `the nodes' work queue, for queue depths in stats (env ${DAEMON_ENV.nodeQueue})`,
+    description:
+      "the nodes' work queue, for queue depths in stats (default: <prefix>-nodes next to <prefix>-server, or " +
+      `<name>-node-queue next to <name>-server-queue; env ${DAEMON_ENV.nodeQueue})`,
   })
   parseNodeQueue(v: string): string {
     return v;
   }
   @Option({
     flags: '--server-dlq <url>',
-    description: `dead-letter queue for invalid events (env ${DAEMON_ENV.serverDlq})`,
+    description:
+      "dead-letter queue for invalid events (default: the DLQ of the server queue's redrive policy; without one " +
+      `they are deleted after a log line; env ${DAEMON_ENV.serverDlq})`,
   })
   parseServerDlq(v: string): string {
     return v;
@@ -151,6 +196,10 @@ export class DaemonCommand extends CloudCommand {
   @Option({ flags: '--poll-seconds <seconds>', description: 'SQS long-poll wait (default 20)' })
   parsePoll(v: string): number {
     return positiveInt(v, '--poll-seconds');
+  }
+
+  protected override configureCommand(command: Commander): void {
+    command.addHelpText('after', DAEMON_HELP);
   }
 
   async run(_args: string[], f: DaemonFlags = {}): Promise<void> {
@@ -221,7 +270,9 @@ export class NodeCommand extends CloudCommand {
   }
   @Option({
     flags: '--command-topic <arn>',
-    description: `SNS command topic; this node's control queue subscribes to it (env ${NODE_ENV.commandTopic})`,
+    description:
+      "SNS command topic; this node's control queue subscribes to it for StopRun (default: the topic whose " +
+      `subscription delivers to the command queue; env ${NODE_ENV.commandTopic})`,
   })
   parseCommandTopic(v: string): string {
     return v;
@@ -245,12 +296,15 @@ export class NodeCommand extends CloudCommand {
     description: `stable id of this node (default: host name + random suffix; env ${NODE_ENV.nodeId})`,
   })
   parseNodeId(v: string): string {
-    if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(v))
-      throw new ValidationError(`--node-id may use letters, digits and _ . : - (got "${v}")`);
+    if (!NODE_ID_PATTERN.test(v))
+      throw new ValidationError(`--node-id may use 1-64 letters, digits and _ . : - (got "${v}")`);
     return v;
   }
-  @Option({ flags: '--node-name <name>', description: 'display name (default: host name)' })
+  @Option({ flags: '--node-name <name>', description: 'display name, up to 200 characters (default: host name)' })
   parseNodeName(v: string): string {
+    // The coordinator refuses a node description with a longer name (message.dto.ts allows 1000).
+    if (v.trim() === '' || v.length > 200)
+      throw new ValidationError(`--node-name must be 1-200 characters (got ${v.length})`);
     return v;
   }
   @Option({ flags: '--heartbeat-interval <seconds>', description: 'seconds between heartbeats (default 30)' })
@@ -284,11 +338,24 @@ export class NodeCommand extends CloudCommand {
   parseTagsOption(v: string, previous?: Record<string, string>): Record<string, string> {
     return parseTags(v, previous);
   }
-  @Option({ flags: '--queue-prefix <prefix>', description: 'name prefix of per-node control queues (default ccs)' })
+  @Option({
+    flags: '--queue-prefix <prefix>',
+    description:
+      'this node creates its control queue <prefix>-node-<node id> at start and deletes it at shutdown; the ' +
+      "stack's node role may only manage <prefix>-node-* queues (default: <prefix> of a command queue named " +
+      `<prefix>-nodes, else ccs; env ${NODE_ENV.queuePrefix})`,
+  })
   parsePrefix(v: string): string {
+    if (!/^[A-Za-z0-9_-]{1,40}$/.test(v))
+      throw new ValidationError(`--queue-prefix may use 1-40 letters, digits, _ and - (got "${v}")`);
     return v;
   }
-  @Option({ flags: '--node-dlq <url>', description: 'dead-letter queue for invalid commands' })
+  @Option({
+    flags: '--node-dlq <url>',
+    description:
+      "dead-letter queue for invalid commands (default: the DLQ of the command queue's redrive policy; without one " +
+      `they are deleted after a log line; env ${NODE_ENV.nodeDlq})`,
+  })
   parseDlq(v: string): string {
     return v;
   }
@@ -304,31 +371,35 @@ export class NodeCommand extends CloudCommand {
     return positiveInt(v, '--visibility-timeout');
   }
 
+  protected override configureCommand(command: Commander): void {
+    command.addHelpText('after', NODE_HELP);
+  }
+
   async run(_args: string[], f: NodeFlags = {}): Promise<void> {
     const env = NODE_ENV;
     const penv = this.config.processEnv;
     const num = (v: number | undefined, e: string, dflt: number): number =>
       v ?? (penv[e] ? positiveInt(penv[e], e) : dflt);
-    const nodeId =
-      this.pick(f.nodeId, env.nodeId, '--node-id') ??
-      `${os.hostname().replace(/[^A-Za-z0-9_.:-]/g, '-')}-${randomUUID().slice(0, 8)}`;
+    const nodeId = this.pick(f.nodeId, env.nodeId, '--node-id') ?? defaultNodeId(os.hostname());
+    if (!NODE_ID_PATTERN.test(nodeId))
+      throw new ValidationError(`${env.nodeId} may use 1-64 letters, digits and _ . : - (got "${nodeId}")`);
     const workDir =
       this.pick(f.workDir, env.workDir, '--work-dir') ?? path.join(this.config.home, '.claude-scheduler-node');
     const heartbeatSeconds = num(f.heartbeatInterval, env.heartbeatInterval, 30);
     const { startNode } = await import('../runtime/cloud-runtime.js');
     const mode = await startNode({
       commandQueueUrl: this.pick(f.commandQueue, env.commandQueue, '--command-queue', true),
-      commandTopicArn: this.pick(f.commandTopic, env.commandTopic, '--command-topic', true),
+      commandTopicArn: this.pick(f.commandTopic, env.commandTopic, '--command-topic') ?? null,
       controlBusArn: this.pick(f.controlBus, env.controlBus, '--control-bus', true),
       bucket: this.pick(f.s3Bucket, env.s3Bucket, '--s3-bucket', true),
       nodeId,
-      nodeName: this.pick(f.nodeName, env.nodeName, '--node-name') ?? os.hostname(),
+      nodeName: this.pick(f.nodeName, env.nodeName, '--node-name')?.slice(0, 200) ?? os.hostname(),
       heartbeatIntervalMs: heartbeatSeconds * 1000,
       maxConcurrent: num(f.maxConcurrent, env.maxConcurrent, 1),
       mockMode: f.mockMode ?? penv[env.mockMode] === 'true',
       workDir,
       tags: f.tags ?? (penv[env.tags] ? parseTags(penv[env.tags]!) : {}),
-      queuePrefix: this.pick(f.queuePrefix, env.queuePrefix, '--queue-prefix') ?? 'ccs',
+      queuePrefix: this.pick(f.queuePrefix, env.queuePrefix, '--queue-prefix') ?? null,
       nodeDlqUrl: this.pick(f.nodeDlq, env.nodeDlq, '--node-dlq') ?? null,
       pollSeconds: num(f.pollSeconds, env.pollSeconds, 20),
       visibilityTimeoutSeconds: num(f.visibilityTimeout, env.visibilityTimeout, 60),

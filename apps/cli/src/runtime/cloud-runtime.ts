@@ -15,7 +15,11 @@ import {
   SnsEventBus,
   SqsCommandSource,
   SqsEventSource,
+  deadLetterQueueOf,
+  discoverCommandTopic,
+  findWorkQueue,
   queueDepth,
+  queuePrefixOf,
 } from '@ccs/transport';
 import { s3ForcePathStyle } from './cloud.config';
 
@@ -46,7 +50,9 @@ function clients(o: AwsClientOptions): { sqs: SQSClient; sns: SNSClient; s3: S3C
 export interface DaemonOptions extends AwsClientOptions {
   commandTopicArn: string;
   serverQueueUrl: string;
+  /** null: the work queue next to the server queue by the stack's names, if there is one. */
   nodeQueueUrl: string | null;
+  /** null: the server queue's redrive-policy DLQ, if it has one. */
   serverDlqUrl: string | null;
   bucket: string;
   dataDir: string;
@@ -68,6 +74,12 @@ export interface RunningMode {
  */
 export async function startDaemon(o: DaemonOptions): Promise<RunningMode> {
   const { sqs, sns, s3 } = clients(o);
+  const nodeQueueUrl = o.nodeQueueUrl ?? (await findWorkQueue(sqs, o.serverQueueUrl));
+  const serverDlqUrl = o.serverDlqUrl ?? (await deadLetterQueueOf(sqs, o.serverQueueUrl));
+  log.info(
+    `daemon queues: events from ${o.serverQueueUrl}, invalid ones to ${serverDlqUrl ?? '(none: deleted after a log line)'}` +
+      `; work queue depth from ${nodeQueueUrl ?? '(unknown)'}`,
+  );
   const store = await openDataStore({ dataDir: o.dataDir });
   // OpenTelemetry when the OTEL_* variables ask for it (off by default); before the coordinator starts any run.
   const telemetry = startTelemetry({ mode: 'daemon', env: o.env });
@@ -75,13 +87,18 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningMode> {
     const out: Record<string, number> = {};
     const queues: [string, string | null][] = [
       ['server_queue', o.serverQueueUrl],
-      ['node_queue', o.nodeQueueUrl],
+      ['node_queue', nodeQueueUrl],
     ];
     for (const [name, url] of queues) {
       if (!url) continue;
-      const d = await queueDepth(sqs, url);
-      out[`${name}_visible`] = d.visible;
-      out[`${name}_in_flight`] = d.inFlight;
+      try {
+        const d = await queueDepth(sqs, url);
+        out[`${name}_visible`] = d.visible;
+        out[`${name}_in_flight`] = d.inFlight;
+      } catch (err) {
+        // One queue that cannot be read (e.g. no permission) must not blank the others in stats.
+        log.debug(`queue depth of ${url} unavailable:`, err);
+      }
     }
     return out;
   };
@@ -89,7 +106,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningMode> {
   await logs.start();
   const events = new SqsEventSource(sqs, {
     serverQueueUrl: o.serverQueueUrl,
-    deadLetterQueueUrl: o.serverDlqUrl ?? undefined,
+    deadLetterQueueUrl: serverDlqUrl ?? undefined,
     waitTimeSeconds: o.pollSeconds,
   });
   const coordinator = new Coordinator({
@@ -144,7 +161,8 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningMode> {
 
 export interface NodeOptions extends AwsClientOptions {
   commandQueueUrl: string;
-  commandTopicArn: string;
+  /** null: the topic whose subscription delivers to the command queue. */
+  commandTopicArn: string | null;
   controlBusArn: string;
   bucket: string;
   nodeId: string;
@@ -154,7 +172,9 @@ export interface NodeOptions extends AwsClientOptions {
   mockMode: boolean;
   workDir: string;
   tags: Record<string, string>;
-  queuePrefix: string;
+  /** null: `<prefix>` of a command queue named `<prefix>-nodes`, else `ccs`. */
+  queuePrefix: string | null;
+  /** null: the command queue's redrive-policy DLQ, if it has one. */
   nodeDlqUrl: string | null;
   pollSeconds: number;
   visibilityTimeoutSeconds: number;
@@ -168,6 +188,21 @@ export interface NodeOptions extends AwsClientOptions {
  */
 export async function startNode(o: NodeOptions): Promise<RunningMode> {
   const { sqs, sns, s3 } = clients(o);
+  let commandTopicArn: string;
+  try {
+    commandTopicArn = o.commandTopicArn ?? (await discoverCommandTopic(sqs, sns, o.commandQueueUrl));
+  } catch (err) {
+    sqs.destroy();
+    sns.destroy();
+    s3.destroy();
+    throw err;
+  }
+  const nodeDlqUrl = o.nodeDlqUrl ?? (await deadLetterQueueOf(sqs, o.commandQueueUrl));
+  const queuePrefix = o.queuePrefix ?? queuePrefixOf(o.commandQueueUrl) ?? 'ccs';
+  log.info(
+    `node ${o.nodeId}: runs from ${o.commandQueueUrl}, StopRun through ${commandTopicArn} on control queue prefix ` +
+      `${queuePrefix}, invalid commands to ${nodeDlqUrl ?? '(none: deleted after a log line)'}`,
+  );
   // OpenTelemetry when the OTEL_* variables ask for it (off by default): the `execute` spans of this node's runs.
   const telemetry = startTelemetry({ mode: 'node', env: o.env });
   const events = new BufferedEventBus(new SnsEventBus(sns, { controlBusArn: o.controlBusArn }));
@@ -175,9 +210,9 @@ export async function startNode(o: NodeOptions): Promise<RunningMode> {
   await logs.start();
   const commands = new SqsCommandSource(sqs, sns, {
     nodeQueueUrl: o.commandQueueUrl,
-    commandTopicArn: o.commandTopicArn,
-    deadLetterQueueUrl: o.nodeDlqUrl ?? undefined,
-    controlQueuePrefix: o.queuePrefix,
+    commandTopicArn,
+    deadLetterQueueUrl: nodeDlqUrl ?? undefined,
+    controlQueuePrefix: queuePrefix,
     waitTimeSeconds: o.pollSeconds,
     visibilityTimeoutSeconds: o.visibilityTimeoutSeconds,
   });

@@ -15,6 +15,8 @@ export type HubEventType =
   | 'profile.changed'
   | 'settings.changed'
   | 'node.changed'
+  /** A node left the registry after `node_retention_days` without a heartbeat; data `{ id }`. */
+  | 'node.deleted'
   | 'occurrence.created';
 
 export interface HubEvent {

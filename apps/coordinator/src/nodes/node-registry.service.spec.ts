@@ -14,6 +14,7 @@ describe('NodeRegistry', () => {
   let transport: InMemoryTransport;
   let runs: RunService;
   let registry: NodeRegistry;
+  let hub: EventHub;
   const received: Record<string, CommandEnvelope[]> = {};
 
   beforeEach(async () => {
@@ -21,7 +22,7 @@ describe('NodeRegistry', () => {
     store = await openDataStore({ dataDir: dir });
     clock = new FakeClock('2026-03-01T00:00:00Z');
     transport = new InMemoryTransport();
-    const hub = new EventHub();
+    hub = new EventHub();
     runs = new RunService(store, transport.commandBus, hub, clock);
     await transport.eventSource.start((e) => runs.handleEvent(e));
     registry = new NodeRegistry(store, runs, hub, clock, { nodeTimeoutMs: 15_000, checkIntervalMs: 1000 });
@@ -117,5 +118,42 @@ describe('NodeRegistry', () => {
     await heartbeat(holder, [run.id]);
     await waitFor(() => received[holder].some((c) => c.type === 'StopRun' && c.payload.run_id === run.id));
     await waitFor(() => store.nodes.get(holder)!.status === 'online');
+  });
+
+  it('clears the "no heartbeat" reason of a lost node that beats again', async () => {
+    await clock.advance(17_000);
+    await waitFor(() => store.nodes.get('a')!.status === 'lost');
+    expect(store.nodes.get('a')!.status_reason).toMatch(/^no heartbeat for \d+ s/);
+    await heartbeat('a');
+    await waitFor(() => store.nodes.get('a')!.status === 'online');
+    expect(store.nodes.get('a')!.status_reason).toBeNull();
+  });
+
+  it('removes a lost or offline node after node_retention_days without a heartbeat, and only then', async () => {
+    const events: { type: string; data: unknown }[] = [];
+    hub.subscribe((e) => events.push(e));
+    await store.settings.update({ node_retention_days: 2 });
+    // a goes silent and is lost; b shuts down cleanly (offline) and comes back a day later.
+    await transport.eventBus.publish(
+      makeEnvelope('NodeDeregistered', { node: normalizeNode({ id: 'b', name: 'b', host: 'h' }) }),
+    );
+    await waitFor(() => store.nodes.get('b')!.status === 'offline');
+    await clock.advance(17_000);
+    await waitFor(() => store.nodes.get('a')!.status === 'lost');
+    registry.stop();
+    await clock.advance(86_400_000);
+    await registry.check();
+    expect(
+      store.nodes
+        .list()
+        .map((n) => n.id)
+        .sort(),
+    ).toEqual(['a', 'b']);
+    await heartbeat('b');
+    await waitFor(() => store.nodes.get('b')!.status === 'online');
+    await clock.advance(86_400_000 + 1000);
+    await registry.check();
+    expect(store.nodes.list().map((n) => n.id)).toEqual(['b']);
+    expect(events.filter((e) => e.type === 'node.deleted').map((e) => e.data)).toEqual([{ id: 'a' }]);
   });
 });

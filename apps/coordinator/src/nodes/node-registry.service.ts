@@ -17,7 +17,8 @@ export interface NodeRegistryOptions {
  * Watches node heartbeats. A node that misses them for `nodeTimeoutMs` becomes `lost`, and its unfinished runs
  * fail with reason `node_lost` — which lets the task's retry policy re-dispatch them to another node. After a
  * coordinator restart, runs are not failed blindly: a run still running on a node that keeps sending heartbeats
- * (and lists the run) stays running.
+ * (and lists the run) stays running. A lost or offline node silent for `settings.node_retention_days` is removed
+ * from the registry (nodes come and go with their hosts; the list would otherwise only grow).
  */
 export class NodeRegistry {
   private timer: TimerHandle | null = null;
@@ -53,11 +54,19 @@ export class NodeRegistry {
     this.timer = null;
   }
 
-  /** One pass: mark silent nodes lost and fail the runs they held. */
+  /** One pass: mark silent nodes lost and fail the runs they held; forget nodes gone for the retention period. */
   async check(): Promise<void> {
     const now = this.clock.now().getTime();
+    const retentionMs = this.store.settings.get().node_retention_days * 86_400_000;
     for (const node of this.store.nodes.list()) {
-      if (node.status !== 'online' && node.status !== 'draining') continue;
+      if (node.status !== 'online' && node.status !== 'draining') {
+        if (now - new Date(node.last_heartbeat).getTime() > retentionMs) {
+          await this.store.nodes.delete(node.id);
+          this.hub.publish('node.deleted', { id: node.id });
+          log.info(`node ${node.id} (${node.name}) removed: ${node.status} since ${node.last_heartbeat}`);
+        }
+        continue;
+      }
       const silentFor = now - new Date(node.last_heartbeat).getTime();
       if (silentFor <= this.options.nodeTimeoutMs) continue;
       const lost: ClusterNode = {

@@ -279,6 +279,8 @@ export class RunService {
         running_run_ids: p.running_run_ids,
         version: p.version,
         last_heartbeat: this.clock.now().toISOString(),
+        // A node declared lost that beats again is back: its "no heartbeat" reason no longer holds.
+        status_reason: null,
       });
       await this.store.nodes.put(updated);
       this.hub.publish('node.changed', updated);
@@ -299,7 +301,7 @@ export class RunService {
     NodeDeregistered: async (p) => {
       const node = this.store.nodes.get(p.node.id);
       if (!node) return;
-      const updated = { ...node, status: 'offline' as const, running_run_ids: [] };
+      const updated = { ...node, status: 'offline' as const, running_run_ids: [], status_reason: null };
       await this.store.nodes.put(updated);
       this.hub.publish('node.changed', updated);
     },

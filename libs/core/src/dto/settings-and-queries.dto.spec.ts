@@ -22,6 +22,7 @@ describe('UpdateSettingsDto', () => {
     ['max_concurrent_tasks', '3', 'max_concurrent_tasks must be an integer from 1 to 64'],
     ['default_overlap_policy', 'sometimes', 'default_overlap_policy must be one of: skip, queue_one, allow, replace'],
     ['log_retention_days', 0, 'log_retention_days must be an integer from 1 to 3650'],
+    ['node_retention_days', 0.5, 'node_retention_days must be an integer from 1 to 3650'],
     ['stop_grace_seconds', 301, 'stop_grace_seconds must be an integer from 0 to 300'],
     ['catchup_window_hours', 0, 'catchup_window_hours must be a number greater than 0 and at most 8760'],
     [

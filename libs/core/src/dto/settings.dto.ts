@@ -150,6 +150,15 @@ export class UpdateSettingsDto {
   })
   log_retention_days?: number;
 
+  @Field({
+    type: 'integer',
+    min: 1,
+    max: 3650,
+    description: 'Days a lost or offline cluster node stays in the node list before it is removed.',
+    defaultValue: d.node_retention_days,
+  })
+  node_retention_days?: number;
+
   @Field(flag('Closing the window keeps the app in the menu bar.', d.close_to_menu_bar))
   close_to_menu_bar?: boolean;
 

@@ -97,6 +97,16 @@ describe('validateDto', () => {
     ]);
   });
 
+  it("keeps unknown fields, unchecked and unchanged, at every level with unknownFields: 'keep'", () => {
+    const input = { name: 'x', extra: { any: [1] }, inner: { n: 1, later: 'field' }, items: [{ n: 2, more: true }] };
+    const r = validateDto(OuterDto, input, { unknownFields: 'keep' });
+    if (isDtoFailure(r)) throw new Error(summarizeFieldErrors(r.errors));
+    expect(JSON.parse(JSON.stringify(r.value))).toEqual(input);
+    // The declared fields are still checked strictly.
+    const bad = validateDto(OuterDto, { name: 'x', extra: 1, inner: { n: 11 } }, { unknownFields: 'keep' });
+    expect(isDtoFailure(bad) && bad.errors.map((e) => e.field)).toEqual(['inner.n']);
+  });
+
   it('explains that server-managed fields cannot be written', () => {
     expect(errorsOf({ name: 'a', id: 'x', created_at: 'y' })).toEqual([
       { field: 'id', message: 'id cannot be set here: ids are assigned by the server' },

@@ -23,7 +23,13 @@ export interface DtoClass<T extends object = object> extends DtoConstructor<T> {
 
 export interface ValidateDtoOptions {
   /** What the input is called in messages about the input as a whole. Default `body`. */
-  source?: 'body' | 'query';
+  source?: 'body' | 'query' | 'message';
+  /**
+   * `reject` (default, for API requests): a field the DTO does not declare is an error. `keep`: undeclared fields
+   * are neither checked nor removed — for messages between processes of different versions, where a newer sender's
+   * extra fields must reach the handler unchanged (tolerant reader); the declared ones are still checked strictly.
+   */
+  unknownFields?: 'reject' | 'keep';
 }
 
 /**
@@ -191,7 +197,7 @@ function flatten(errors: ClassValidatorError[], parent: string, out: FieldError[
 /**
  * Validates untrusted input (a parsed JSON body or a query object) against a DTO class. Pure and synchronous.
  *
- * Unknown fields are rejected (with a "did you mean" hint), values are never converted implicitly (except fields
+ * Unknown fields are rejected (with a "did you mean" hint) unless `unknownFields: 'keep'`, values are never converted implicitly (except fields
  * marked `fromQuery`), and every problem comes back as a `FieldError` with a dotted path. On success `value` is an
  * instance of `cls` holding exactly the fields the input had (plus class defaults such as a query's `limit`).
  */
@@ -205,16 +211,17 @@ export function validateDto<T extends object>(
   if (structural.length) return { errors: structural };
   const raw = cls.preprocess ? cls.preprocess(input) : input;
   if (!isPlainObject(raw)) {
-    const what = source === 'body' ? 'the request body' : 'the query';
+    const what = source === 'body' ? 'the request body' : `the ${source}`;
     return { errors: [{ field: source, message: `${what} must be a JSON object (got ${kindOf(raw)})` }] };
   }
 
   const instance = toInstance(cls, raw) as T;
   const errors: FieldError[] = [];
+  const strict = (options.unknownFields ?? 'reject') === 'reject';
   flatten(
     validateSync(instance, {
-      whitelist: true,
-      forbidNonWhitelisted: true,
+      whitelist: strict,
+      forbidNonWhitelisted: strict,
       forbidUnknownValues: true,
       validationError: { target: true, value: true },
     }),

@@ -31,6 +31,8 @@ export interface Settings {
   default_terminal: string;
   run_retention_count: number;
   log_retention_days: number;
+  /** Days a lost or offline cluster node stays in the node registry before it is removed (new). */
+  node_retention_days: number;
   close_to_menu_bar: boolean;
   run_in_background: boolean;
   claude_cli_path: string | null;
@@ -74,6 +76,7 @@ export const DEFAULT_SETTINGS: Settings = {
   default_terminal: 'iTerm2',
   run_retention_count: 50,
   log_retention_days: 30,
+  node_retention_days: 7,
   close_to_menu_bar: false,
   run_in_background: false,
   claude_cli_path: null,
@@ -116,6 +119,7 @@ export function normalizeSettings(raw: unknown, path = 'settings'): Settings {
     default_terminal: str(o, 'default_terminal', path, d.default_terminal),
     run_retention_count: num(o, 'run_retention_count', path, d.run_retention_count),
     log_retention_days: num(o, 'log_retention_days', path, d.log_retention_days),
+    node_retention_days: num(o, 'node_retention_days', path, d.node_retention_days),
     close_to_menu_bar: bool(o, 'close_to_menu_bar', path, d.close_to_menu_bar),
     run_in_background: bool(o, 'run_in_background', path, d.run_in_background),
     claude_cli_path: optStr(o, 'claude_cli_path', path),

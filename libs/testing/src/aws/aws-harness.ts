@@ -96,6 +96,11 @@ export interface AwsTopologyOptions {
   visibilityTimeoutSeconds?: number;
   /** Redrive policy of node-queue and server-queue (default 5, as in the real stack). */
   maxReceiveCount?: number;
+  /**
+   * Physical names: `infra` (default) as infra/ names them, `original` as the Python edition's stack did
+   * (`<prefix>-command-topic`, `-control-bus`, `-node-queue`, `-server-queue`, `-logs`; DLQs `<queue>-dlq`).
+   */
+  naming?: 'infra' | 'original';
 }
 
 /**
@@ -139,11 +144,15 @@ export async function createAwsTopology(
   };
   const topic = async (name: string) => (await sns.send(new CreateTopicCommand({ Name: name }))).TopicArn!;
 
-  const nodeDlq = await queue(`${prefix}-nodes-dlq`);
-  const nodeQueue = await queue(`${prefix}-nodes`, nodeDlq.arn);
-  const serverDlq = await queue(`${prefix}-server-dlq`);
-  const serverQueue = await queue(`${prefix}-server`, serverDlq.arn);
-  const commandTopicArn = await topic(`${prefix}-commands`);
+  const names =
+    options.naming === 'original'
+      ? { nodes: 'node-queue', server: 'server-queue', commands: 'command-topic' }
+      : { nodes: 'nodes', server: 'server', commands: 'commands' };
+  const nodeDlq = await queue(`${prefix}-${names.nodes}-dlq`);
+  const nodeQueue = await queue(`${prefix}-${names.nodes}`, nodeDlq.arn);
+  const serverDlq = await queue(`${prefix}-${names.server}-dlq`);
+  const serverQueue = await queue(`${prefix}-${names.server}`, serverDlq.arn);
+  const commandTopicArn = await topic(`${prefix}-${names.commands}`);
   const controlBusArn = await topic(`${prefix}-control-bus`);
   await sns.send(
     new SubscribeCommand({

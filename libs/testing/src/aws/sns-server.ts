@@ -63,6 +63,8 @@ interface Delivery {
 }
 
 const XMLNS = 'http://sns.amazonaws.com/doc/2010-03-31/';
+/** Subscriptions per ListSubscriptions(ByTopic) page, as in SNS. */
+const SUBSCRIPTIONS_PAGE = 100;
 const SUBSCRIPTION_ATTRIBUTES = new Set([
   'RawMessageDelivery',
   'FilterPolicy',
@@ -181,10 +183,13 @@ class SnsEmulator {
         this.subscriptions.delete(required(p, 'SubscriptionArn'));
         return null;
       case 'ListSubscriptions':
-        return this.listSubscriptions([...this.subscriptions.values()]);
+        return this.listSubscriptions([...this.subscriptions.values()], p);
       case 'ListSubscriptionsByTopic': {
         const topic = this.topic(p);
-        return this.listSubscriptions([...this.subscriptions.values()].filter((s) => s.topicArn === topic.arn));
+        return this.listSubscriptions(
+          [...this.subscriptions.values()].filter((s) => s.topicArn === topic.arn),
+          p,
+        );
       }
       case 'Publish':
         return this.publish(p);
@@ -297,8 +302,14 @@ class SnsEmulator {
     });
   }
 
-  private listSubscriptions(subs: Subscription[]): string {
-    return `<Subscriptions>${subs
+  /** One page of at most 100, as SNS answers; `NextToken` is the index of the next page's first entry. */
+  private listSubscriptions(all: Subscription[], p: URLSearchParams): string {
+    const token = p.get('NextToken');
+    const start = token === null ? 0 : Number(token);
+    if (!Number.isInteger(start) || start < 0 || start > all.length) throw invalid('Invalid parameter: NextToken');
+    const subs = all.slice(start, start + SUBSCRIPTIONS_PAGE);
+    const next = start + SUBSCRIPTIONS_PAGE < all.length ? `<NextToken>${start + SUBSCRIPTIONS_PAGE}</NextToken>` : '';
+    return `${next}<Subscriptions>${subs
       .map(
         (s) =>
           `<member><TopicArn>${xml(s.topicArn)}</TopicArn><Protocol>${s.protocol}</Protocol>` +

@@ -27,6 +27,13 @@ const FILE_PROCESSES: Record<string, Process[] | Record<string, Process[]>> = {
   // Invalid messages: the node's command source and the daemon's event source both dead-letter.
   'sqs-dead-letter.ts': ['daemon', 'node'],
   'sqs-queue.poller.ts': ['daemon', 'node'],
+  // Defaults from the stack: the node finds its command topic (and checks the work queue's filter) and both read
+  // their queues' redrive policies; the daemon looks for the work queue next to its server queue.
+  'stack-discovery.ts': {
+    GetQueueAttributesCommand: ['daemon', 'node'],
+    ListSubscriptionsCommand: ['node'],
+    GetSubscriptionAttributesCommand: ['node'],
+  },
   // S3LogStore: the node writes (and reads a log back before continuing it); the daemon reads and deletes.
   's3-log.store.ts': {
     PutObjectCommand: ['node'],

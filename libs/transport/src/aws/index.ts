@@ -7,3 +7,4 @@ export * from './sqs-command.source';
 export * from './sqs-event.source';
 export * from './s3-log.store';
 export * from './queue-depth';
+export * from './stack-discovery';

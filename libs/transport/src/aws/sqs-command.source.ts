@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { SNSClient, SubscribeCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
 import { getLogger } from '@ccs/shared';
-import { COMMAND_TYPES, CommandEnvelope, parseEnvelope } from '../messages';
+import { COMMAND_TYPES, CommandEnvelope, CommandType, MAX_SNS_MESSAGE_BYTES, parseEnvelope } from '../messages';
 import type { CommandSource, MessageHandler } from '../ports';
 import { RetryOptions, withAwsRetry } from './aws-retry';
 import { SqsDeadLetterer } from './sqs-dead-letter';
@@ -21,14 +21,16 @@ import { TransportError, describeError } from './transport.errors';
 
 const log = getLogger('transport.sqs.commands');
 
+const CONTROL_TYPES: readonly CommandType[] = ['StopRun'];
+
 export interface SqsCommandSourceConfig {
   /** The shared work queue (ExecuteRun), subscribed to the command topic. */
   nodeQueueUrl: string;
   /** The command topic; each node subscribes its own control queue to it (StopRun for that node). */
   commandTopicArn: string;
   /**
-   * DLQ for invalid messages (node-queue's DLQ). Without it, invalid ExecuteRun messages are left to node-queue's
-   * redrive policy and invalid control messages are dropped after being logged.
+   * DLQ for invalid messages (node-queue's DLQ), from the work queue and the control queue alike. Without it,
+   * invalid messages are deleted after a log line.
    */
   deadLetterQueueUrl?: string;
   /** Control queues are named `<prefix>-node-<nodeId>` (default prefix `ccs`). */
@@ -66,6 +68,11 @@ export function controlQueueName(prefix: string, nodeId: string): string {
  */
 export function controlFilterPolicy(nodeId: string): Record<string, unknown> {
   return { type: ['StopRun'], $or: [{ nodeId: [nodeId] }, { nodeId: [{ exists: false }] }] };
+}
+
+/** The queue name at the end of a queue URL (`https://sqs.<region>.amazonaws.com/<account>/<name>`). */
+export function queueNameOf(queueUrl: string): string {
+  return queueUrl.replace(/\/+$/, '').split('/').pop() ?? '';
 }
 
 interface ControlQueue {
@@ -211,9 +218,9 @@ export class SqsCommandSource implements CommandSource {
         await this.changeVisibility(message, 0);
         continue;
       }
-      const parsed = this.parse(message);
+      const parsed = this.parse(message, COMMAND_TYPES);
       if ('error' in parsed) {
-        await this.deadLetters.deadLetter(this.config.nodeQueueUrl, message, parsed.error, 'leave');
+        await this.deadLetters.deadLetter(this.config.nodeQueueUrl, message, parsed.error);
         continue;
       }
       this.inFlight++;
@@ -259,9 +266,9 @@ export class SqsCommandSource implements CommandSource {
   private async onControlBatch(queueUrl: string, messages: Message[]): Promise<Message[]> {
     const acked: Message[] = [];
     for (const message of messages) {
-      const parsed = this.parse(message);
+      const parsed = this.parse(message, CONTROL_TYPES);
       if ('error' in parsed) {
-        await this.deadLetters.deadLetter(queueUrl, message, parsed.error, 'delete');
+        await this.deadLetters.deadLetter(queueUrl, message, parsed.error);
         continue;
       }
       try {
@@ -274,9 +281,16 @@ export class SqsCommandSource implements CommandSource {
     return acked;
   }
 
-  private parse(message: Message): { envelope: CommandEnvelope } | { error: string } {
+  /**
+   * The work queue takes every command type (StopRun reaches it when its subscription lacks the `type=ExecuteRun`
+   * filter; the holder still acts on it). The control queue takes StopRun only: an ExecuteRun there would bypass
+   * the concurrency limit.
+   */
+  private parse(message: Message, allowed: readonly CommandType[]): { envelope: CommandEnvelope } | { error: string } {
     try {
-      return { envelope: parseEnvelope(message.Body ?? '', COMMAND_TYPES) as CommandEnvelope };
+      return {
+        envelope: parseEnvelope(message.Body ?? '', allowed, { maxBytes: MAX_SNS_MESSAGE_BYTES }) as CommandEnvelope,
+      };
     } catch (err) {
       return { error: describeError(err) };
     }
@@ -317,6 +331,13 @@ export class SqsCommandSource implements CommandSource {
 
   private async createControlQueue(nodeId: string): Promise<ControlQueue> {
     const name = controlQueueName(this.config.controlQueuePrefix ?? 'ccs', nodeId);
+    // The control queue is deleted at shutdown: it must never be the shared work queue under another name (a prefix
+    // `X` with node id `queue` next to a work queue called `X-node-queue`).
+    if (name === queueNameOf(this.config.nodeQueueUrl)) {
+      throw new TransportError(
+        `the control queue of node ${nodeId} would be ${name}, which is the work queue itself: choose another --queue-prefix or --node-id`,
+      );
+    }
     const retry = this.config.retry;
     const create = (): Promise<string> =>
       this.retryWhileRecentlyDeleted(name, () =>

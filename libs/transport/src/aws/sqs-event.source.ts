@@ -1,6 +1,6 @@
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import { getLogger } from '@ccs/shared';
-import { EVENT_TYPES, EventEnvelope, parseEnvelope } from '../messages';
+import { EVENT_TYPES, EventEnvelope, MAX_SNS_MESSAGE_BYTES, parseEnvelope } from '../messages';
 import type { EventSource, MessageHandler } from '../ports';
 import { SqsDeadLetterer } from './sqs-dead-letter';
 import { SqsQueuePoller } from './sqs-queue.poller';
@@ -11,7 +11,7 @@ const log = getLogger('transport.sqs.events');
 export interface SqsEventSourceConfig {
   /** server-queue, subscribed (raw delivery) to the control bus. */
   serverQueueUrl: string;
-  /** server-queue's DLQ, for invalid events (without it they are left to the redrive policy). */
+  /** server-queue's DLQ, for invalid events (without it they are deleted after a log line). */
   deadLetterQueueUrl?: string;
   /** Long-poll wait (default 20 s; tests use 1 s). */
   waitTimeSeconds?: number;
@@ -61,9 +61,9 @@ export class SqsEventSource implements EventSource {
     for (const message of messages) {
       let event: EventEnvelope;
       try {
-        event = parseEnvelope(message.Body ?? '', EVENT_TYPES) as EventEnvelope;
+        event = parseEnvelope(message.Body ?? '', EVENT_TYPES, { maxBytes: MAX_SNS_MESSAGE_BYTES }) as EventEnvelope;
       } catch (err) {
-        await this.deadLetters.deadLetter(this.config.serverQueueUrl, message, describeError(err), 'leave');
+        await this.deadLetters.deadLetter(this.config.serverQueueUrl, message, describeError(err));
         continue;
       }
       try {
