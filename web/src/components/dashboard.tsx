@@ -163,6 +163,8 @@ function Shell() {
   }, [settingsTheme]);
   useEffect(() => {
     document.body.dataset.ready = state.ready ? 'true' : 'false';
+    // "Data ready" for the scale test and anyone profiling: time from navigation to the first complete render.
+    if (state.ready && performance.getEntriesByName('ccs-data-ready').length === 0) performance.mark('ccs-data-ready');
   }, [state.ready]);
   // In the two-column layout the right column shows what was just chosen: a task's editor, or a run's logs.
   useEffect(() => setRightTab('editor'), [state.selectedTaskId]);
@@ -209,7 +211,14 @@ function Shell() {
       const k = keys.current;
       // Shortcuts act on the main window, not behind an open dialog.
       if (k.dialog || document.querySelector('dialog[open]')) return;
-      const id = matchShortcut({ ...e, key: e.key, typing: isTyping(e.target) });
+      const id = matchShortcut({
+        key: e.key,
+        shiftKey: e.shiftKey,
+        ctrlKey: e.ctrlKey,
+        metaKey: e.metaKey,
+        altKey: e.altKey,
+        typing: isTyping(e.target),
+      });
       if (!id) return;
       e.preventDefault();
       const inTasks = (fn: () => void): void => {
@@ -257,6 +266,7 @@ function Shell() {
   const daemon = state.health?.mode === 'daemon';
   const shortcutError = taskActions.action.error ?? jobActions.action.error;
   const [connWord, connText] = CONNECTION_TEXT[state.connection];
+  const themeLabel = theme === 'system' ? 'Auto' : theme === 'dark' ? 'Dark' : 'Light';
   const viewHref = (view: View): string =>
     `/${formatUrlState({
       view,
@@ -478,11 +488,11 @@ function Shell() {
               type="button"
               className="btn btn-ghost theme-toggle"
               onClick={cycleTheme}
-              aria-label={`Theme: ${theme}. Switch theme`}
+              aria-label={`Theme: ${theme}. ${themeLabel}: switch theme`}
               title={`Theme: ${theme} (click to switch)`}
             >
               <Icon name={theme === 'dark' ? 'moon' : theme === 'light' ? 'sun' : 'auto'} />
-              <span aria-hidden>{theme === 'system' ? 'Auto' : theme === 'dark' ? 'Dark' : 'Light'}</span>
+              {themeLabel}
             </button>
           </div>
         </header>

@@ -108,7 +108,7 @@ export function RunsPanel() {
                   aria-describedby={`run-${r.id}-facts`}
                   onClick={() => selectRun(r.id)}
                 >
-                  <span className="item-title">{r.task_name || r.task_id.slice(0, 8)}</span>
+                  <span className="item-title">{r.task_name || r.task_id.slice(0, 8)}</span>{' '}
                   <StatusBadge status={r.status} />
                 </button>
                 <span className="item-facts" id={`run-${r.id}-facts`}>

@@ -7,7 +7,7 @@ import { scheduleBody } from '@/lib/schedule';
 import type { FireTime, ScheduleConfig, Settings, TaskView } from '@/lib/types';
 import { ScheduleEditor } from './schedule-editor';
 import { isTaskActive, useTaskActions } from './tasks-panel';
-import { sameName } from '@/lib/bulk';
+import { nameIndex } from '@/lib/bulk';
 import { ErrorBanner, Field, Segmented, useAction, useOpenDialog } from './ui';
 import { Icon } from './icons';
 
@@ -157,6 +157,7 @@ export function TaskEditor() {
   const [draft, setDraft] = useState<TaskDraft | null>(baseline);
   const [draftOf, setDraftOf] = useState<string | null>(state.selectedTaskId);
   const [serverPreview, setServerPreview] = useState<FireTime[] | null>(null);
+  const sameTaskName = useMemo(() => nameIndex(state.tasks), [state.tasks]);
 
   const dirty = useMemo(
     () => !!draft && !!baseline && JSON.stringify(draftBody(draft)) !== JSON.stringify(draftBody(baseline)),
@@ -169,15 +170,18 @@ export function TaskEditor() {
   }, [isNew, draftOf]);
 
   // Another task chosen: start from it. The same task changed elsewhere: take the change unless edits are pending.
-  useEffect(() => {
-    if (draftOf !== state.selectedTaskId) {
-      setDraftOf(state.selectedTaskId);
-      setDraft(baseline);
-      save.clear();
-    } else if (!dirty) {
-      setDraft(baseline);
-    }
-  }, [baseline, state.selectedTaskId]);
+  // Done while rendering (not in an effect), so a selection shows in one render instead of two.
+  if (draftOf !== state.selectedTaskId) {
+    setDraftOf(state.selectedTaskId);
+    setDraft(baseline);
+    save.clear();
+  } else if (!dirty && draft !== baseline) {
+    setDraft(baseline);
+  }
+
+  // One Date per task, not per render: the schedule preview is recomputed only when its inputs change.
+  const createdAt = task?.created_at;
+  const anchor = useMemo(() => (createdAt ? new Date(createdAt) : undefined), [createdAt]);
 
   const scheduleSaved =
     !!task && !!draft && JSON.stringify(scheduleBody(draft.schedule)) === JSON.stringify(scheduleBody(task.schedule));
@@ -299,7 +303,7 @@ export function TaskEditor() {
             label="Name"
             error={f['name']}
             warning={
-              sameName(draft.name, state.tasks, task?.id ?? null)
+              sameTaskName(draft.name, task?.id ?? null)
                 ? `Another task is already called “${draft.name.trim()}”: a distinct name is easier to tell apart in lists and logs.`
                 : null
             }
@@ -449,7 +453,7 @@ export function TaskEditor() {
             errors={f}
             serverPreview={scheduleSaved ? serverPreview : null}
             defaultTimezone={state.defaultTimezone}
-            anchor={task ? new Date(task.created_at) : undefined}
+            anchor={anchor}
           />
 
           <details className="advanced" open={advancedErrors || undefined}>

@@ -288,7 +288,9 @@ export function Segmented<T extends string>({
   const stop = enabled.some((o) => o.value === value) ? value : (enabled[0]?.value ?? null);
   const onKeyDown = (e: React.KeyboardEvent<HTMLDivElement>): void => {
     const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[e.key];
-    const at = enabled.findIndex((o) => o.value === value);
+    // From the focused option (the checked one, unless the user clicked another without checking it).
+    const focused = (e.target as HTMLElement).dataset['value'] ?? value;
+    const at = enabled.findIndex((o) => o.value === focused);
     let next: SegmentOption<T> | undefined;
     if (step !== undefined) next = enabled[(Math.max(at, 0) + step + enabled.length) % enabled.length];
     else if (e.key === 'Home') next = enabled[0];

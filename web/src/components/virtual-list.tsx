@@ -74,7 +74,12 @@ export function VirtualList<T>({
   // Keep the selected row in view when the selection changes from elsewhere (a deep link, a shortcut).
   const selectedIndex = keyIndex(selectedKey);
   useEffect(() => {
-    if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
+    if (selectedIndex < 0) return;
+    // Only when the row is out of view: scrolling (even to where it is) forces a layout.
+    const row = virtualizer.measurementsCache[selectedIndex];
+    const top = virtualizer.scrollOffset ?? 0;
+    const height = virtualizer.scrollRect?.height ?? 0;
+    if (!row || row.start < top || row.end > top + height) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
     // Only when the selection moves, not on every list update.
   }, [selectedKey]);
 

@@ -34,15 +34,32 @@ export async function forEachLimited<T>(
 const norm = (name: string): string => name.trim().replace(/\s+/g, ' ').toLocaleLowerCase();
 
 /**
- * The other record that already has this name (compared without case and extra spaces), if any. Names need not be
- * unique for the API, but two tasks called alike are hard to tell apart in lists, logs and notifications.
+ * Finds the other record that already has a name (compared without case and extra spaces). Names need not be unique
+ * for the API, but two tasks called alike are hard to tell apart in lists, logs and notifications. The index is
+ * built once per list, so checking on every key press costs a lookup, not a pass over a thousand names.
  */
+export function nameIndex<T extends { id: string; name: string }>(
+  others: readonly T[],
+): (name: string, selfId: string | null) => T | null {
+  const byName = new Map<string, T[]>();
+  for (const o of others) {
+    const n = norm(o.name);
+    const list = byName.get(n);
+    if (list) list.push(o);
+    else byName.set(n, [o]);
+  }
+  return (name, selfId) => {
+    const n = norm(name);
+    if (!n) return null;
+    return byName.get(n)?.find((o) => o.id !== selfId) ?? null;
+  };
+}
+
+/** One-off form of {@link nameIndex}. */
 export function sameName<T extends { id: string; name: string }>(
   name: string,
   others: readonly T[],
   selfId: string | null,
 ): T | null {
-  const n = norm(name);
-  if (!n) return null;
-  return others.find((o) => o.id !== selfId && norm(o.name) === n) ?? null;
+  return nameIndex(others)(name, selfId);
 }

@@ -150,6 +150,7 @@ export function DashboardProvider({ children }: { children: React.ReactNode }) {
       selectedRunId: u.runId,
       runFilter: u.runFilter,
       history: u.history,
+      runsCursor: null,
     };
     // Read by the first fetch, which runs before React re-renders.
     stateRef.current = { ...stateRef.current, ...next };
@@ -452,9 +453,14 @@ export function DashboardProvider({ children }: { children: React.ReactNode }) {
     if (!urlApplied.current) return;
     const target = `${window.location.pathname}${urlKey}`;
     if (`${window.location.pathname}${window.location.search}` === target) return;
-    if (lastView.current !== state.view) window.history.pushState(null, '', target);
-    else window.history.replaceState(null, '', target);
+    const push = lastView.current !== state.view;
     lastView.current = state.view;
+    // After the frame is painted: a history update is a round trip to the browser that a click should not wait for.
+    const timer = setTimeout(() => {
+      if (push) window.history.pushState(null, '', target);
+      else window.history.replaceState(null, '', target);
+    }, 0);
+    return () => clearTimeout(timer);
   }, [urlKey, state.view]);
   useEffect(() => {
     const onPop = (): void => {
@@ -469,8 +475,6 @@ export function DashboardProvider({ children }: { children: React.ReactNode }) {
   // The runs in view follow the selection and the filter.
   const scopeKey = scopeKeyOf(state);
   useEffect(() => {
-    // The old scope's cursor must not page the new scope.
-    patch({ runsCursor: null });
     if (state.ready) refreshRuns().catch(() => undefined);
     // scopeKey stands for the selection and the filter: refetch when either changes.
   }, [scopeKey, state.ready]);
@@ -484,13 +488,25 @@ export function DashboardProvider({ children }: { children: React.ReactNode }) {
       refreshRuns,
       refreshProfiles,
       loadMoreRuns,
-      selectJob: (id) => patch({ selectedJobId: id, selectedTaskId: null, selectedRunId: null }),
-      selectTask: (id) => patch({ selectedTaskId: id, selectedRunId: null }),
+      // A new scope of runs: the old scope's cursor must not page it (reset in the same update).
+      selectJob: (id) => patch({ selectedJobId: id, selectedTaskId: null, selectedRunId: null, runsCursor: null }),
+      selectTask: (id) =>
+        patch((s) => ({
+          selectedTaskId: id,
+          selectedRunId: null,
+          runsCursor: s.selectedTaskId === id ? s.runsCursor : null,
+        })),
       selectRun: (id) => patch({ selectedRunId: id }),
-      setRunFilter: (f) => patch({ runFilter: f }),
+      setRunFilter: (f) => patch({ runFilter: f, runsCursor: null }),
       setView: (view) => patch({ view }),
       setHistory: (h) => patch((s) => ({ history: { ...s.history, ...h } })),
-      openRun: (run) => patch({ view: 'tasks', selectedTaskId: run.task_id, selectedRunId: run.id }),
+      openRun: (run) =>
+        patch((s) => ({
+          view: 'tasks',
+          selectedTaskId: run.task_id,
+          selectedRunId: run.id,
+          runsCursor: s.selectedTaskId === run.task_id ? s.runsCursor : null,
+        })),
       setSettings: (s) => patch({ settings: s }),
       liveLog,
       clearLive: (runId) => {
