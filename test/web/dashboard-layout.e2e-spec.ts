@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { GuiProcess, makeTempDir, removeTempDir, startGui } from '@ccs/testing';
-import { Browser, SCREENSHOT_DIR, apiJson, axeViolations, launchBrowser, scrollsSideways } from './browser';
+import { Browser, SCREENSHOT_DIR, axeViolations, launchBrowser, scrollsSideways } from './browser';
 import { Seeded, seedDataDir } from './seed-data';
 
 /** `CCS_UPDATE_SCREENSHOTS=1` (make screenshots) also writes the pictures the README shows. */
@@ -11,11 +11,10 @@ const UPDATE_DOCS = process.env['CCS_UPDATE_SCREENSHOTS'] === '1';
 
 /**
  * Narrow windows: at 1,024 and 768 px the panes become two columns (the right one with tabs), the page never
- * scrolls sideways and nothing moves when a task or a run is selected. The keyboard reaches everything (skip link,
- * one tab stop per list, arrow keys, focus into dialogs and back). Then the checked-task actions and the
- * duplicate-name warning.
+ * scrolls sideways and nothing moves when a task or a run is selected. And the connection indicator when the server
+ * says it is stopping.
  */
-describe('dashboard in a browser: layout at 1,024 and 768 px, keyboard use, bulk actions, duplicate names', () => {
+describe('dashboard in a browser: layout at 1,024 and 768 px, the stopped server', () => {
   let dir: string;
   let gui: GuiProcess;
   let browser: Browser;
@@ -47,8 +46,6 @@ describe('dashboard in a browser: layout at 1,024 and 768 px, keyboard use, bulk
     await page.goto(`${gui.url}/${query}`);
     await page.locator('body[data-ready="true"]').waitFor();
   };
-  const task0 = () => seeded.taskIds[0];
-  const run0 = () => seeded.firstTaskRunIds[0];
   const shoot = async (name: string): Promise<void> => {
     const png = await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
     if (UPDATE_DOCS) fs.writeFileSync(path.join(DOCS_SHOTS, `${name}.png`), png);
@@ -93,101 +90,22 @@ describe('dashboard in a browser: layout at 1,024 and 768 px, keyboard use, bulk
     }, 60_000);
   }
 
-  it('acts on checked tasks at once, asks before deleting them, and warns about a duplicate name', async () => {
+  it('says "stopped" when the server announces that it is shutting down, and goes live again when it is back', async () => {
+    // The server's last event before it closes the stream (sent on SIGTERM/SIGINT).
+    await page.route('**/api/events*', (route) =>
+      route.fulfill({
+        status: 200,
+        headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' },
+        body: 'event: server-stopping\ndata: {}\n\n',
+      }),
+    );
     await open('');
-    const names = seeded.taskNames.slice(10, 13);
-    for (const name of names) await page.getByRole('checkbox', { name: `Check task ${name}` }).check();
-    const bar = page.getByRole('toolbar', { name: 'Checked tasks' });
-    await bar.getByText('3 checked').waitFor();
-    await bar.getByRole('button', { name: 'Disable' }).click();
-    await page.getByText('Disabled 3 tasks.').waitFor();
-    const tasks = async () =>
-      (await apiJson<{ tasks: { id: string; name: string; enabled: boolean }[] }>(`${gui.url}/api/tasks`)).tasks;
-    expect((await tasks()).filter((t) => names.includes(t.name)).map((t) => t.enabled)).toEqual([false, false, false]);
-
-    for (const name of names.slice(0, 2)) await page.getByRole('checkbox', { name: `Check task ${name}` }).check();
-    await page.getByRole('toolbar', { name: 'Checked tasks' }).getByRole('button', { name: 'Delete…' }).click();
-    const confirm = page.getByRole('dialog', { name: 'Delete tasks' });
-    expect(await confirm.textContent()).toMatch(/Delete 2 tasks and their \d+ runs with the logs\?/);
-    await confirm.getByRole('button', { name: 'Cancel' }).click();
-    expect((await tasks()).filter((t) => names.includes(t.name))).toHaveLength(3);
-    await page.getByRole('toolbar', { name: 'Checked tasks' }).getByRole('button', { name: 'Delete…' }).click();
-    await page.getByRole('dialog', { name: 'Delete tasks' }).getByRole('button', { name: 'Delete 2 tasks' }).click();
-    await page.getByText('Deleted 2 tasks.').waitFor();
-    expect((await tasks()).filter((t) => names.includes(t.name)).map((t) => t.name)).toEqual([names[2]]);
-
-    await page.keyboard.press('n');
-    const name = page.getByLabel('Name', { exact: true });
-    await name.fill(seeded.taskNames[0].toUpperCase());
-    const describedBy = (await name.getAttribute('aria-describedby'))!;
-    expect(await page.locator(`[id="${describedBy.split(' ')[0]}"]`).textContent()).toMatch(
-      /Another task is already called/,
-    );
-    await name.fill('A name nobody has');
-    await page.getByText(/Another task is already called/).waitFor({ state: 'detached' });
-    await page.getByRole('button', { name: 'Cancel', exact: true }).click();
-  }, 60_000);
-  it('can be used with the keyboard alone: skip link, one tab stop per list, arrow keys, focus into dialogs and back', async () => {
-    await open('');
-    await page.keyboard.press('Tab');
-    expect(await page.evaluate('document.activeElement.textContent')).toBe('Skip to the main content');
-    await page.keyboard.press('Enter');
-    expect(await page.evaluate('document.activeElement.id')).toBe('main');
-
-    // A list is one tab stop, wherever its rows are; the arrow keys move inside it.
-    const tabStops = await page.evaluate<number>(
-      `document.querySelectorAll('ul[aria-label="Tasks"] :is(button, input, a, [tabindex]):not([tabindex="-1"])').length`,
-    );
-    expect(tabStops).toBe(1);
-    const first = page.getByRole('button', { name: `Task ${seeded.taskNames[0]}`, exact: true });
-    await first.focus();
-    await page.keyboard.press('ArrowDown');
-    expect(await page.evaluate('document.activeElement.getAttribute("aria-label")')).toBe(
-      `Task ${seeded.taskNames[1]}`,
-    );
-    await page.keyboard.press('End');
-    await page.waitForFunction(
-      `document.activeElement && document.activeElement.getAttribute('aria-label')?.startsWith('Task ')`,
-    );
-    await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: 'Edit task' }).waitFor();
-    // → reaches the row's own buttons (they are not tab stops).
-    await page.keyboard.press('ArrowRight');
-    expect(await page.evaluate('document.activeElement.getAttribute("aria-label")')).toMatch(/^(Run|Stop) task /);
-
-    // Radios and tabs follow the arrow keys.
-    const manual = page.getByRole('radio', { name: 'Manual' });
-    await manual.focus();
-    await page.keyboard.press('ArrowRight');
-    expect(await page.getByRole('radio', { name: 'Startup' }).getAttribute('aria-checked')).toBe('true');
-    expect(await page.evaluate('document.activeElement.textContent')).toBe('Startup');
-    await page.getByRole('button', { name: 'Revert' }).click();
-
-    // A dialog takes the focus to its first field and gives it back when it closes.
-    const opener = page.getByRole('button', { name: '+ New job' });
-    await opener.focus();
-    await page.keyboard.press('Enter');
-    const dialog = page.getByRole('dialog', { name: 'New job' });
-    await dialog.waitFor();
-    expect(await page.evaluate('document.activeElement.closest("dialog") !== null')).toBe(true);
-    expect(await page.evaluate('document.activeElement.tagName')).toBe('INPUT');
-    await page.keyboard.press('Escape');
-    await dialog.waitFor({ state: 'detached' });
-    expect(await page.evaluate('document.activeElement.textContent')).toBe('+ New job');
-
-    // A new task form takes the focus too; single-key shortcuts do nothing while typing.
-    await page.locator('main').focus();
-    await page.keyboard.press('n');
-    await page.getByRole('heading', { name: 'New task' }).waitFor();
-    await page.waitForFunction(`document.activeElement?.getAttribute('data-new-focus') !== null`);
-    await page.keyboard.type('nr');
-    expect(await page.getByLabel('Name', { exact: true }).inputValue()).toBe('nr');
-    await page.getByRole('button', { name: 'Cancel', exact: true }).click();
-
-    // Log views: one tab stop, arrows switch.
-    await open(`?task=${task0()}&run=${run0()}`);
-    await page.getByRole('tab', { name: 'Output' }).focus();
-    await page.keyboard.press('ArrowRight');
-    expect(await page.getByRole('tab', { name: 'Raw' }).getAttribute('aria-selected')).toBe('true');
+    await page.getByRole('status', { name: 'Connection: stopped' }).waitFor();
+    await page.getByText('The scheduler has stopped.').waitFor();
+    // The stream ended: the browser retries, and the page keeps saying "stopped" rather than "reconnecting".
+    await page.waitForTimeout(3500);
+    expect(await page.getByRole('status', { name: 'Connection: stopped' }).count()).toBe(1);
+    await page.unroute('**/api/events*');
+    await page.getByRole('status', { name: 'Connection: live' }).waitFor({ timeout: 20_000 });
   }, 60_000);
 });

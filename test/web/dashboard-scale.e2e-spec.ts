@@ -60,24 +60,24 @@ describe('dashboard in a browser at 1,000 tasks and 5,000 runs', () => {
     const times: number[] = [];
     for (const name of seeded.taskNames.slice(1, 7)) {
       // Click in the page and wait until the editor shows the task, painted (the next frame).
-      const ms = await page.evaluate<number, string>(async (taskName) => {
-        const button = [...document.querySelectorAll<HTMLElement>('ul[aria-label="Tasks"] [data-primary]')].find(
-          (b) => b.getAttribute('aria-label') === `Task ${taskName}`,
+      const ms = await page.evaluate<number>(`(async (taskName) => {
+        const button = [...document.querySelectorAll('ul[aria-label="Tasks"] [data-primary]')].find(
+          (b) => b.getAttribute('aria-label') === 'Task ' + taskName,
         );
-        if (!button) throw new Error(`task ${taskName} is not on screen`);
+        if (!button) throw new Error('task ' + taskName + ' is not on screen');
         const start = performance.now();
         button.click();
-        await new Promise<void>((resolve) => {
-          const check = (): void => {
-            const input = document.querySelector<HTMLInputElement>('[data-panel="task_editor"] [data-new-focus]');
-            if (input?.value === taskName) resolve();
+        await new Promise((resolve) => {
+          const check = () => {
+            const input = document.querySelector('[data-panel="task_editor"] [data-new-focus]');
+            if (input && input.value === taskName) resolve();
             else requestAnimationFrame(check);
           };
           check();
         });
         await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
         return performance.now() - start;
-      }, name);
+      })(${JSON.stringify(name)})`);
       times.push(ms);
       // Let the selection's own follow-ups (its runs arriving) settle before the next one is measured.
       await page.waitForTimeout(500);
