@@ -83,6 +83,11 @@ export function describeAccessibility(scheme: 'light' | 'dark'): void {
 
       await open('?view=overview');
       await page.getByRole('heading', { name: 'Busiest tasks' }).waitFor();
+      // The charts are drawn from the seeded history: hundreds of runs, most of them successful.
+      expect(Number(await page.locator('.card', { hasText: 'Runs' }).locator('dd').textContent())).toBeGreaterThan(300);
+      expect(await page.getByRole('img', { name: /^Runs per day over the last 14 days: \d+ succeeded/ }).count()).toBe(
+        1,
+      );
       await expectAccessible(`overview, ${scheme}`);
       await shoot(`overview-${scheme}`);
     }, 60_000);
