@@ -6,7 +6,7 @@ export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED := true
 
 NODE_MODULES_STAMP := node_modules/.install-stamp
 
-.PHONY: help install build typecheck lint format format-check test test-unit security check pipeline run clean web web-test chromium
+.PHONY: help install build typecheck lint format format-check test test-unit security check pipeline run clean web web-test chromium screenshots
 .PHONY: infra-test infra-build infra-preview infra-up infra-cli
 
 help: ## Show the targets
@@ -34,13 +34,16 @@ web: web/out/index.html ## Build the web dashboard (Next.js static export in web
 web-test: $(WEB_STAMP) ## Dashboard component and unit tests (jest + jsdom, in web/)
 	cd web && npx jest
 
+screenshots: build chromium ## Regenerate docs/screenshots (every view in both themes, seeded data) with the browser tests
+	CCS_UPDATE_SCREENSHOTS=1 npx jest test/web/dashboard-a11y --maxWorkers=1
+
 chromium: ## Headless Chromium for the browser tests and /api/ui/screenshot (Debian package, needs root)
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  command -v apt-get >/dev/null || { echo "Install Chromium at /usr/bin/chromium (Debian/Ubuntu: apt-get install chromium)"; exit 1; }; \
 	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
 	fi
 
-build: install ## Compile TypeScript to dist/
+build: install web ## Compile TypeScript to dist/ and build the dashboard (web/out), what `npm install -g .` and `npm pack` need
 	npm run build --silent
 
 typecheck: install ## Type-check everything (tsc --noEmit)
@@ -55,7 +58,7 @@ format: install ## Format the code with Prettier
 format-check: install
 	npx prettier --check .
 
-test: build typecheck infra-test web web-test chromium ## Run every test (installs what it needs)
+test: build typecheck infra-test web-test chromium ## Run every test (installs what it needs)
 	npx jest --maxWorkers=2
 
 test-unit: install ## Unit tests only (fast)
@@ -79,7 +82,7 @@ check: lint typecheck test security ## Everything CI could ask for
 
 pipeline: format check ## Format, then all checks
 
-run: build web ## Start the local all-in-one product (gui mode on 127.0.0.1:5679, dashboard at /)
+run: build ## Start the local all-in-one product (gui mode on 127.0.0.1:5679, dashboard at /)
 	./bin/claude-code-scheduler gui -v
 
 clean:

@@ -79,3 +79,44 @@ export async function apiJson<T>(url: string, method = 'GET', body?: unknown): P
   if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  /** CSS targets and the failure summary of each offending element. */
+  nodes: string[];
+}
+
+/**
+ * Runs axe-core (injected into the page) over the whole document (or the elements of a CSS selector, e.g. an open
+ * dialog) and returns the critical and serious violations (WCAG 2.x A/AA rules and axe's best practices).
+ */
+export async function axeViolations(page: Page, scope = 'document'): Promise<AxeViolation[]> {
+  if (!(await page.evaluate('typeof window.axe === "object"'))) {
+    await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  }
+  const result = await page.evaluate<{
+    violations: {
+      id: string;
+      impact: string | null;
+      help: string;
+      nodes: { target: unknown[]; failureSummary?: string }[];
+    }[];
+  }>(`window.axe.run(${scope === 'document' ? 'document' : JSON.stringify(scope)}, { resultTypes: ['violations'] })`);
+  return result.violations
+    .filter((v) => v.impact === 'critical' || v.impact === 'serious')
+    .map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => `${JSON.stringify(n.target)}: ${(n.failureSummary ?? '').replace(/\s+/g, ' ')}`),
+    }));
+}
+
+/** True when the page scrolls sideways (the document is wider than the window). */
+export async function scrollsSideways(page: Page): Promise<boolean> {
+  return page.evaluate<boolean>(
+    'document.documentElement.scrollWidth > document.documentElement.clientWidth || document.body.scrollWidth > document.documentElement.clientWidth',
+  );
+}

@@ -61,8 +61,8 @@ describe('dashboard in a browser: jobs, tasks, schedules, runs, profiles', () =>
       (j) => j.name === 'Nightly',
     )!.id;
 
-    // Ctrl+N: a new task in the selected job.
-    await page.keyboard.press('Control+n');
+    // N: a new task in the selected job.
+    await page.keyboard.press('n');
     const editor = page.getByRole('form', { name: 'Task editor' });
     await page.getByRole('heading', { name: 'New task' }).waitFor();
     expect(await editor.getByLabel('Job', { exact: true }).inputValue()).toBe(jobId);
@@ -76,6 +76,9 @@ describe('dashboard in a browser: jobs, tasks, schedules, runs, profiles', () =>
     expect(await page.locator(`[id="${describedBy}"]`).textContent()).toMatch(/name/i);
     expect(await editor.getByRole('alert').first().textContent()).toMatch(/Could not create the task/);
     await name.fill('Review PRs');
+    // The server's old message goes once the field has a new value.
+    expect(await name.getAttribute('aria-invalid')).toBeNull();
+    expect(await page.locator(`[id="${describedBy}"]`).count()).toBe(0);
     await editor.getByRole('button', { name: 'Create task' }).click();
     await taskItem('Review PRs').waitFor();
 

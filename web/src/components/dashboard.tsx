@@ -1,16 +1,20 @@
 'use client';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '@/lib/api';
-import { DashboardProvider, useDashboard } from '@/lib/dashboard-store';
+import { type Connection, DashboardProvider, useDashboard } from '@/lib/dashboard-store';
 import { JobDialog } from './job-dialog';
 import { JobsPanel, useJobActions } from './jobs-panel';
 import { LogsPanel } from './logs-panel';
+import { HistoryView } from './history-view';
 import { NodesDialog, OccurrencesDialog, SettingsDialog, ShortcutsDialog, StatsDialog } from './other-dialogs';
+import { OverviewView } from './overview-view';
 import { ProfilesDialog } from './profiles-dialog';
 import { RunsPanel } from './runs-panel';
 import { TaskEditor } from './task-editor';
 import { TasksPanel, useTaskActions } from './tasks-panel';
-import { ConfirmProvider, DialogContext, type DialogRequest, ErrorBanner, cx, useModKey } from './ui';
+import { ConfirmProvider, DialogContext, type DialogRequest, ErrorBanner, cx } from './ui';
+import { formatUrlState, type View } from '@/lib/url-state';
+import { matchShortcut, shortcutFor } from '@/lib/shortcuts';
 import { Icon } from './icons';
 
 export type Theme = 'system' | 'light' | 'dark';
@@ -19,6 +23,9 @@ const SIZES_KEY = 'ccs-pane-sizes';
 const DEFAULT_SIZES = { jobs: 230, tasks: 300, editor: 450, runs: 300 };
 const MIN = { jobs: 160, tasks: 220, editor: 320, runs: 120 };
 type Sizes = typeof DEFAULT_SIZES;
+const MAX_SIZE = 1200;
+/** Below this width the four panes become two columns, the right one with tabs (editor | runs and logs). */
+const NARROW = '(max-width: 1279px)';
 
 export function applyTheme(theme: Theme): void {
   document.documentElement.dataset.theme = theme;
@@ -43,11 +50,16 @@ function loadSizes(): Sizes {
 function Splitter({
   label,
   vertical,
+  value,
+  min,
   onMove,
   onDone,
 }: {
   label: string;
   vertical?: boolean;
+  /** The size in pixels of the pane before the splitter (what the arrow keys change). */
+  value: number;
+  min: number;
   onMove: (delta: number) => void;
   onDone: () => void;
 }) {
@@ -57,6 +69,10 @@ function Splitter({
       role="separator"
       aria-label={label}
       aria-orientation={vertical ? 'horizontal' : 'vertical'}
+      aria-valuenow={value}
+      aria-valuemin={min}
+      aria-valuemax={MAX_SIZE}
+      aria-valuetext={`${value} pixels`}
       tabIndex={0}
       className={cx('splitter', vertical ? 'splitter-h' : 'splitter-v')}
       onPointerDown={(e) => {
@@ -93,13 +109,41 @@ function isTyping(target: EventTarget | null): boolean {
   return el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName);
 }
 
+/** True while the media query matches (false during the static render, so the first paint is the wide layout). */
+function useMedia(query: string): boolean {
+  const [match, setMatch] = useState(false);
+  useEffect(() => {
+    const m = window.matchMedia(query);
+    const update = (): void => setMatch(m.matches);
+    update();
+    m.addEventListener('change', update);
+    return () => m.removeEventListener('change', update);
+  }, [query]);
+  return match;
+}
+
+const VIEW_LABELS: Record<View, string> = { tasks: 'Tasks', history: 'History', overview: 'Overview' };
+const VIEW_SHORTCUTS: Record<View, 'view-tasks' | 'view-history' | 'view-overview'> = {
+  tasks: 'view-tasks',
+  history: 'view-history',
+  overview: 'view-overview',
+};
+
+const CONNECTION_TEXT: Record<Connection, [string, string]> = {
+  live: ['live', 'Live'],
+  offline: ['reconnecting', 'Reconnecting…'],
+  connecting: ['connecting', 'Connecting…'],
+  stopped: ['stopped', 'Stopped'],
+};
+
 function Shell() {
   const dash = useDashboard();
-  const { state, selectTask } = dash;
+  const { state, selectTask, setView } = dash;
   const [dialog, setDialog] = useState<DialogRequest | null>(null);
   const [theme, setTheme] = useState<Theme>('system');
   const [sizes, setSizes] = useState<Sizes>(DEFAULT_SIZES);
-  const mod = useModKey();
+  const narrow = useMedia(NARROW);
+  const [rightTab, setRightTab] = useState<'editor' | 'runs'>('editor');
   const taskActions = useTaskActions();
   const jobActions = useJobActions();
   const settingsTheme = state.settings?.theme;
@@ -119,7 +163,14 @@ function Shell() {
   }, [settingsTheme]);
   useEffect(() => {
     document.body.dataset.ready = state.ready ? 'true' : 'false';
+    // "Data ready" for the scale test and anyone profiling: time from navigation to the first complete render.
+    if (state.ready && performance.getEntriesByName('ccs-data-ready').length === 0) performance.mark('ccs-data-ready');
   }, [state.ready]);
+  // In the two-column layout the right column shows what was just chosen: a task's editor, or a run's logs.
+  useEffect(() => setRightTab('editor'), [state.selectedTaskId]);
+  useEffect(() => {
+    if (state.selectedRunId) setRightTab('runs');
+  }, [state.selectedRunId]);
 
   const cycleTheme = (): void => {
     const next: Theme = theme === 'system' ? 'light' : theme === 'light' ? 'dark' : 'system';
@@ -135,7 +186,7 @@ function Shell() {
   };
 
   const resize = (key: keyof Sizes, delta: number): void =>
-    setSizes((s) => ({ ...s, [key]: Math.max(MIN[key], Math.min(1200, s[key] + delta)) }));
+    setSizes((s) => ({ ...s, [key]: Math.max(MIN[key], Math.min(MAX_SIZE, s[key] + delta)) }));
   const saveSizes = useCallback(() => {
     setSizes((s) => {
       try {
@@ -150,54 +201,209 @@ function Shell() {
     });
   }, []);
 
-  // Keyboard shortcuts of the original window.
+  // Keyboard shortcuts: single keys outside text fields (see lib/shortcuts.ts).
   const selectedTask = state.tasks.find((t) => t.id === state.selectedTaskId) ?? null;
   const selectedJob = state.jobs.find((j) => j.id === state.selectedJobId) ?? null;
-  const keys = useRef({ selectedTask, selectedJob, dialog, taskActions, jobActions });
-  keys.current = { selectedTask, selectedJob, dialog, taskActions, jobActions };
+  const keys = useRef({ selectedTask, selectedJob, dialog, taskActions, jobActions, view: state.view });
+  keys.current = { selectedTask, selectedJob, dialog, taskActions, jobActions, view: state.view };
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
       const k = keys.current;
       // Shortcuts act on the main window, not behind an open dialog.
       if (k.dialog || document.querySelector('dialog[open]')) return;
-      const modKey = e.ctrlKey || e.metaKey;
-      const key = e.key.toLowerCase();
-      const act = (fn: () => void): void => {
-        e.preventDefault();
+      const id = matchShortcut({
+        key: e.key,
+        shiftKey: e.shiftKey,
+        ctrlKey: e.ctrlKey,
+        metaKey: e.metaKey,
+        altKey: e.altKey,
+        typing: isTyping(e.target),
+      });
+      if (!id) return;
+      e.preventDefault();
+      const inTasks = (fn: () => void): void => {
+        if (k.view !== 'tasks') setView('tasks');
         fn();
       };
-      if ((modKey || e.altKey) && e.shiftKey && key === 'n') return act(() => setDialog({ kind: 'job', jobId: null }));
-      if ((modKey || e.altKey) && !e.shiftKey && key === 'n') return act(() => selectTask('new'));
-      if (modKey && e.shiftKey && key === 'r') {
-        return act(() => {
-          if (k.selectedJob) void k.jobActions.run(k.selectedJob);
-        });
-      }
-      if (modKey && !e.shiftKey && key === 'r') {
-        return act(() => {
+      switch (id) {
+        case 'new-task':
+          return inTasks(() => selectTask('new'));
+        case 'new-job':
+          return setDialog({ kind: 'job', jobId: null });
+        case 'run-task':
           if (k.selectedTask) void k.taskActions.run(k.selectedTask);
-        });
-      }
-      if (modKey && !e.shiftKey && key === 'd') {
-        return act(() => {
+          return;
+        case 'run-job':
+          if (k.selectedJob) void k.jobActions.run(k.selectedJob);
+          return;
+        case 'duplicate-task':
           if (k.selectedTask) void k.taskActions.duplicate(k.selectedTask);
-        });
+          return;
+        case 'delete-task':
+          if (k.selectedTask) void k.taskActions.remove(k.selectedTask);
+          return;
+        case 'filter-tasks':
+          return inTasks(() =>
+            setTimeout(() => document.querySelector<HTMLElement>('[data-shortcut="filter-tasks"]')?.focus(), 0),
+          );
+        case 'settings':
+          return setDialog({ kind: 'settings' });
+        case 'view-tasks':
+          return setView('tasks');
+        case 'view-history':
+          return setView('history');
+        case 'view-overview':
+          return setView('overview');
+        case 'help':
+          return setDialog({ kind: 'shortcuts' });
       }
-      if (modKey && (key === ',' || e.code === 'Comma')) return act(() => setDialog({ kind: 'settings' }));
-      if (isTyping(e.target)) return;
-      if (e.key === 'Delete' && k.selectedTask) return act(() => void k.taskActions.remove(k.selectedTask!));
-      if (e.key === '?' && !modKey) return act(() => setDialog({ kind: 'shortcuts' }));
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [selectTask]);
+  }, [selectTask, setView]);
 
   const close = (): void => setDialog(null);
   const daemon = state.health?.mode === 'daemon';
   const shortcutError = taskActions.action.error ?? jobActions.action.error;
+  const [connWord, connText] = CONNECTION_TEXT[state.connection];
+  const themeLabel = theme === 'system' ? 'Auto' : theme === 'dark' ? 'Dark' : 'Light';
+  const viewHref = (view: View): string =>
+    `/${formatUrlState({
+      view,
+      jobId: state.selectedJobId,
+      taskId: state.selectedTaskId,
+      runId: state.selectedRunId,
+      runFilter: state.runFilter,
+      history: state.history,
+    })}`;
+
+  const runsAndLogs = (
+    <>
+      <div className="runs-box" style={narrow ? undefined : { height: sizes.runs }}>
+        <RunsPanel />
+      </div>
+      <Splitter
+        label="Resize runs and logs"
+        vertical
+        value={sizes.runs}
+        min={MIN.runs}
+        onMove={(d) => resize('runs', d)}
+        onDone={saveSizes}
+      />
+      <div className="logs-box">
+        <LogsPanel />
+      </div>
+    </>
+  );
+
+  const workspace = narrow ? (
+    <div className="panes panes-narrow">
+      <div className="col-left">
+        {showJobs && (
+          <div className="pane-box jobs-box">
+            <JobsPanel />
+          </div>
+        )}
+        <div className="pane-box tasks-box">
+          <TasksPanel />
+        </div>
+      </div>
+      <div className="col-right">
+        <div className="pane-tabs" role="tablist" aria-label="Panes">
+          {(
+            [
+              ['editor', 'Task editor'],
+              ['runs', 'Runs and logs'],
+            ] as const
+          ).map(([id, label], i, all) => (
+            <button
+              key={id}
+              type="button"
+              role="tab"
+              id={`pane-tab-${id}`}
+              aria-controls={`pane-${id}`}
+              aria-selected={rightTab === id}
+              tabIndex={rightTab === id ? 0 : -1}
+              className={cx('tab', rightTab === id && 'on')}
+              onClick={() => setRightTab(id)}
+              onKeyDown={(e) => {
+                if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+                e.preventDefault();
+                const next = all[(i + 1) % all.length][0];
+                setRightTab(next);
+                document.getElementById(`pane-tab-${next}`)?.focus();
+              }}
+            >
+              {label}
+            </button>
+          ))}
+        </div>
+        {/* Both stay mounted: an unsaved edit survives a look at the runs. */}
+        <div
+          className="pane-box tab-panel"
+          id="pane-editor"
+          role="tabpanel"
+          aria-labelledby="pane-tab-editor"
+          hidden={rightTab !== 'editor'}
+        >
+          <TaskEditor />
+        </div>
+        <div
+          className="pane-box right tab-panel"
+          id="pane-runs"
+          role="tabpanel"
+          aria-labelledby="pane-tab-runs"
+          hidden={rightTab !== 'runs'}
+        >
+          {runsAndLogs}
+        </div>
+      </div>
+    </div>
+  ) : (
+    <div className="panes">
+      {showJobs && (
+        <>
+          <div className="pane-box" style={{ width: sizes.jobs }}>
+            <JobsPanel />
+          </div>
+          <Splitter
+            label="Resize the jobs pane"
+            value={sizes.jobs}
+            min={MIN.jobs}
+            onMove={(d) => resize('jobs', d)}
+            onDone={saveSizes}
+          />
+        </>
+      )}
+      <div className="pane-box" style={{ width: sizes.tasks }}>
+        <TasksPanel />
+      </div>
+      <Splitter
+        label="Resize the tasks pane"
+        value={sizes.tasks}
+        min={MIN.tasks}
+        onMove={(d) => resize('tasks', d)}
+        onDone={saveSizes}
+      />
+      <div className="pane-box" style={{ width: sizes.editor }}>
+        <TaskEditor />
+      </div>
+      <Splitter
+        label="Resize the task editor"
+        value={sizes.editor}
+        min={MIN.editor}
+        onMove={(d) => resize('editor', d)}
+        onDone={saveSizes}
+      />
+      <div className="pane-box right">{runsAndLogs}</div>
+    </div>
+  );
 
   return (
     <DialogContext.Provider value={setDialog}>
+      <a className="skip-link" href="#main">
+        Skip to the main content
+      </a>
       <div className={cx('app', state.settings?.compact_mode && 'compact')}>
         <header className="toolbar">
           <div className="brand">
@@ -209,22 +415,43 @@ function Shell() {
             <span
               className={cx('conn', `conn-${state.connection}`)}
               role="status"
-              aria-label={`Connection: ${state.connection === 'live' ? 'live' : state.connection === 'offline' ? 'reconnecting' : 'connecting'}`}
+              aria-label={`Connection: ${connWord}`}
             >
               <span className="dot" aria-hidden />
-              {state.connection === 'live' ? 'Live' : state.connection === 'offline' ? 'Reconnecting…' : 'Connecting…'}
+              {connText}
             </span>
           </div>
-          <nav className="toolbar-actions" aria-label="Main">
-            <button
-              type="button"
-              className="btn btn-ghost"
-              aria-pressed={showJobs}
-              onClick={toggleJobs}
-              title="Show or hide the jobs pane"
-            >
-              Jobs pane
-            </button>
+          <nav className="views" aria-label="Views">
+            {(Object.keys(VIEW_LABELS) as View[]).map((v) => (
+              <a
+                key={v}
+                href={viewHref(v)}
+                className={cx('view-link', state.view === v && 'on')}
+                aria-current={state.view === v ? 'page' : undefined}
+                aria-keyshortcuts={shortcutFor(VIEW_SHORTCUTS[v])}
+                title={`${VIEW_LABELS[v]} (${shortcutFor(VIEW_SHORTCUTS[v])})`}
+                onClick={(e) => {
+                  if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return; // a new tab or window
+                  e.preventDefault();
+                  setView(v);
+                }}
+              >
+                {VIEW_LABELS[v]}
+              </a>
+            ))}
+          </nav>
+          <div className="toolbar-actions">
+            {state.view === 'tasks' && (
+              <button
+                type="button"
+                className="btn btn-ghost"
+                aria-pressed={showJobs}
+                onClick={toggleJobs}
+                title="Show or hide the jobs pane"
+              >
+                Jobs pane
+              </button>
+            )}
             <button type="button" className="btn btn-ghost" onClick={() => setDialog({ kind: 'profiles' })}>
               Profiles
             </button>
@@ -242,7 +469,8 @@ function Shell() {
               type="button"
               className="btn btn-ghost"
               onClick={() => setDialog({ kind: 'settings' })}
-              title={`Settings (${mod}+,)`}
+              title={`Settings (${shortcutFor('settings')})`}
+              aria-keyshortcuts={shortcutFor('settings')}
             >
               Settings
             </button>
@@ -251,7 +479,8 @@ function Shell() {
               className="btn btn-ghost"
               onClick={() => setDialog({ kind: 'shortcuts' })}
               aria-label="Keyboard shortcuts"
-              title="Keyboard shortcuts (?)"
+              title={`Keyboard shortcuts (${shortcutFor('help')})`}
+              aria-keyshortcuts={shortcutFor('help')}
             >
               <Icon name="keyboard" />
             </button>
@@ -259,13 +488,13 @@ function Shell() {
               type="button"
               className="btn btn-ghost theme-toggle"
               onClick={cycleTheme}
-              aria-label={`Theme: ${theme}. Switch theme`}
+              aria-label={`Theme: ${theme}. ${themeLabel}: switch theme`}
               title={`Theme: ${theme} (click to switch)`}
             >
               <Icon name={theme === 'dark' ? 'moon' : theme === 'light' ? 'sun' : 'auto'} />
-              {theme === 'system' ? 'Auto' : theme === 'dark' ? 'Dark' : 'Light'}
+              {themeLabel}
             </button>
-          </nav>
+          </div>
         </header>
         {state.loadError && !state.ready && (
           <ErrorBanner error={`Cannot load the scheduler's data: ${state.loadError}. Retrying…`} />
@@ -275,42 +504,25 @@ function Shell() {
             Lost the connection to the scheduler. Reconnecting… (changes made meanwhile appear once it is back)
           </div>
         )}
+        {state.connection === 'stopped' && (
+          <div className="offline-banner" role="status">
+            The scheduler has stopped. This page reconnects by itself when it is started again.
+          </div>
+        )}
         {shortcutError && (
           <ErrorBanner
             error={shortcutError}
             onDismiss={() => (taskActions.action.clear(), jobActions.action.clear())}
           />
         )}
-        <main className="panes" aria-busy={!state.ready}>
-          {showJobs && (
-            <>
-              <div className="pane-box" style={{ width: sizes.jobs }}>
-                <JobsPanel />
-              </div>
-              <Splitter label="Resize the jobs pane" onMove={(d) => resize('jobs', d)} onDone={saveSizes} />
-            </>
-          )}
-          <div className="pane-box" style={{ width: sizes.tasks }}>
-            <TasksPanel />
-          </div>
-          <Splitter label="Resize the tasks pane" onMove={(d) => resize('tasks', d)} onDone={saveSizes} />
-          <div className="pane-box" style={{ width: sizes.editor }}>
-            <TaskEditor />
-          </div>
-          <Splitter label="Resize the task editor" onMove={(d) => resize('editor', d)} onDone={saveSizes} />
-          <div className="pane-box right">
-            <div className="runs-box" style={{ height: sizes.runs }}>
-              <RunsPanel />
-            </div>
-            <Splitter label="Resize runs and logs" vertical onMove={(d) => resize('runs', d)} onDone={saveSizes} />
-            <div className="logs-box">
-              <LogsPanel />
-            </div>
-          </div>
+        <main id="main" tabIndex={-1} className="main" aria-busy={!state.ready}>
+          {state.view === 'tasks' && workspace}
+          {state.view === 'history' && <HistoryView />}
+          {state.view === 'overview' && <OverviewView />}
         </main>
         <footer className="statusbar">
           <span>v{state.health?.version ?? '…'}</span>
-          {state.health && <span className="muted">data: {state.health.data_dir}</span>}
+          {state.health && <span className="muted data-dir">data: {state.health.data_dir}</span>}
           <span className="spacer" />
           <span className="muted">
             {state.tasks.length} tasks · {state.jobs.length} jobs · press ? for shortcuts
@@ -323,7 +535,7 @@ function Shell() {
       {dialog?.kind === 'occurrences' && <OccurrencesDialog taskId={dialog.taskId} onClose={close} />}
       {dialog?.kind === 'nodes' && <NodesDialog onClose={close} />}
       {dialog?.kind === 'stats' && <StatsDialog onClose={close} />}
-      {dialog?.kind === 'shortcuts' && <ShortcutsDialog onClose={close} mod={mod} />}
+      {dialog?.kind === 'shortcuts' && <ShortcutsDialog onClose={close} />}
     </DialogContext.Provider>
   );
 }

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { api } from '@/lib/api';
 import { useDashboard } from '@/lib/dashboard-store';
 import type { JobView } from '@/lib/types';
+import { sameName } from '@/lib/bulk';
 import { Dialog, ErrorBanner, Field, useAction } from './ui';
 
 /** New job / edit job: name, description, profile, working directory, git worktree. */
@@ -19,28 +20,32 @@ export function JobDialog({ jobId, onClose }: { jobId: string | null; onClose: (
   const [worktreeName, setWorktreeName] = useState(job?.working_directory.worktree_name ?? '');
   const [branch, setBranch] = useState(job?.working_directory.worktree_branch ?? '');
   const save = useAction();
-  const f = save.fields;
+  const body = {
+    name,
+    description,
+    profile,
+    working_directory: {
+      path,
+      use_git_worktree: worktree,
+      worktree_name: worktreeName.trim() || null,
+      worktree_branch: branch.trim() || null,
+    },
+  };
+  const f = save.liveFields(body);
 
   const submit = async (): Promise<void> => {
-    const body = {
-      name,
-      description,
-      profile,
-      working_directory: {
-        path,
-        use_git_worktree: worktree,
-        worktree_name: worktreeName.trim() || null,
-        worktree_branch: branch.trim() || null,
+    const ok = await save.run(
+      job ? 'save the job' : 'create the job',
+      async () => {
+        if (job) await api.put(`/api/jobs/${job.id}`, body);
+        else {
+          const { job: created } = await api.post<{ job: JobView }>('/api/jobs', body);
+          selectJob(created.id);
+        }
+        return true;
       },
-    };
-    const ok = await save.run(job ? 'save the job' : 'create the job', async () => {
-      if (job) await api.put(`/api/jobs/${job.id}`, body);
-      else {
-        const { job: created } = await api.post<{ job: JobView }>('/api/jobs', body);
-        selectJob(created.id);
-      }
-      return true;
-    });
+      body,
+    );
     if (ok) onClose();
   };
 
@@ -69,7 +74,13 @@ export function JobDialog({ jobId, onClose }: { jobId: string | null; onClose: (
         }}
       >
         <ErrorBanner error={save.error} />
-        <Field label="Name" error={f['name']}>
+        <Field
+          label="Name"
+          error={f['name']}
+          warning={
+            sameName(name, state.jobs, job?.id ?? null) ? `Another job is already called “${name.trim()}”.` : null
+          }
+        >
           {(p) => (
             <input
               {...p}

@@ -1,11 +1,15 @@
 'use client';
-import { useMemo } from 'react';
+import { useCallback, useMemo } from 'react';
 import { api } from '@/lib/api';
 import { useDashboard } from '@/lib/dashboard-store';
 import { plural } from '@/lib/format';
 import type { JobStatus, JobView } from '@/lib/types';
 import { ErrorBanner, JOB_ICON, cx, useAction, useConfirm, useOpenDialog } from './ui';
 import { Icon } from './icons';
+import { VirtualList } from './virtual-list';
+
+/** The first row of the jobs list: every task, whatever its job. */
+const ALL = '__all';
 
 const JOB_ORDER: Record<JobStatus, number> = { in_progress: 0, pending: 1, completed: 2, failed: 3, cancelled: 4 };
 
@@ -60,6 +64,8 @@ export function JobsPanel() {
   const openDialog = useOpenDialog();
   const { remove, run, stop, action } = useJobActions();
   const jobs = useMemo(() => sortJobs(state.jobs), [state.jobs]);
+  const rows = useMemo<(JobView | typeof ALL)[]>(() => [ALL, ...jobs], [jobs]);
+  const getKey = useCallback((j: JobView | typeof ALL) => (j === ALL ? ALL : j.id), []);
   const counts = useMemo(() => {
     const m = new Map<string, number>();
     for (const t of state.tasks) if (t.job_id) m.set(t.job_id, (m.get(t.job_id) ?? 0) + 1);
@@ -74,121 +80,131 @@ export function JobsPanel() {
           type="button"
           className="btn btn-small btn-primary"
           onClick={() => openDialog({ kind: 'job', jobId: null })}
-          title="New job (Ctrl+Shift+N)"
+          title="New job (Shift+N)"
+          aria-keyshortcuts="Shift+N"
         >
           + New job
         </button>
       </header>
       <ErrorBanner error={action.error} onDismiss={action.clear} />
-      <ul className="list" aria-label="Jobs">
-        <li className={cx('list-item', 'all-tasks', state.selectedJobId === null && 'selected')}>
-          <button
-            type="button"
-            className="item-select"
-            aria-current={state.selectedJobId === null ? 'true' : undefined}
-            onClick={() => selectJob(null)}
-          >
-            <span className="item-icon" aria-hidden>
-              <Icon name="list" />
-            </span>
-            <span className="item-main">
-              <span className="item-title">All tasks</span>
-            </span>
-            <span className="badge">{state.tasks.length}</span>
-          </button>
-        </li>
-        {jobs.map((job) => {
+      <VirtualList
+        items={rows}
+        getKey={getKey}
+        label="Jobs"
+        estimateSize={56}
+        selectedKey={state.selectedJobId ?? ALL}
+        rowClassName={(job) =>
+          cx(job === ALL && 'all-tasks', (job === ALL ? null : job.id) === state.selectedJobId && 'selected')
+        }
+        footer={
+          jobs.length === 0 &&
+          state.ready && (
+            <p className="empty">No jobs yet. A job groups tasks that run in order in one working directory.</p>
+          )
+        }
+        renderItem={(job, row) => {
+          if (job === ALL) {
+            return (
+              <div className="item-main item-main-row">
+                <span className="item-icon" aria-hidden>
+                  <Icon name="list" />
+                </span>
+                <button
+                  type="button"
+                  data-primary
+                  tabIndex={row.tabIndex}
+                  className="item-select"
+                  aria-current={state.selectedJobId === null ? 'true' : undefined}
+                  onClick={() => selectJob(null)}
+                >
+                  <span className="item-title">All tasks</span>
+                  <span className="badge">{state.tasks.length}</span>
+                </button>
+              </div>
+            );
+          }
           const selected = state.selectedJobId === job.id;
           const n = counts.get(job.id) ?? job.task_count ?? 0;
           const active = job.status === 'in_progress' || job.running;
           return (
-            <li key={job.id} className={cx('list-item', selected && 'selected')}>
-              <button
-                type="button"
-                className="item-select"
-                aria-current={selected ? 'true' : undefined}
-                aria-label={`Job ${job.name}, ${job.status.replace('_', ' ')}, ${plural(n, 'task')}`}
-                onClick={() => selectJob(job.id)}
-                onDoubleClick={() => openDialog({ kind: 'job', jobId: job.id })}
-              >
-                <span className={cx('item-icon', `job-${job.status}`)} title={job.status.replace('_', ' ')} aria-hidden>
-                  {JOB_ICON[job.status]}
-                </span>
-                <span className="item-main">
-                  <span className="item-title-row">
+            <>
+              <span className={cx('item-icon', `job-${job.status}`)} title={job.status.replace('_', ' ')} aria-hidden>
+                {JOB_ICON[job.status]}
+              </span>
+              <div className="item-main">
+                <div className="item-title-row">
+                  <button
+                    type="button"
+                    data-primary
+                    tabIndex={row.tabIndex}
+                    className="item-select"
+                    aria-current={selected ? 'true' : undefined}
+                    aria-label={`Job ${job.name}, ${job.status.replace('_', ' ')}, ${plural(n, 'task')}`}
+                    onClick={() => selectJob(job.id)}
+                    onDoubleClick={() => openDialog({ kind: 'job', jobId: job.id })}
+                  >
                     <span className="item-title">{job.name}</span>
-                    <span className="badge">{plural(n, 'task')}</span>
+                  </button>
+                  <span className="badge job-count">{plural(n, 'task')}</span>
+                </div>
+                {job.description && (
+                  <span className="item-sub" title={job.description}>
+                    {job.description.length > 50 ? `${job.description.slice(0, 50)}…` : job.description}
                   </span>
-                  {job.description && (
-                    <span className="item-sub" title={job.description}>
-                      {job.description.length > 50 ? `${job.description.slice(0, 50)}…` : job.description}
-                    </span>
-                  )}
-                  {job.status_reason && (job.status === 'failed' || job.status === 'cancelled') && (
-                    <span className="item-sub reason">{job.status_reason}</span>
-                  )}
-                </span>
-              </button>
+                )}
+                {job.status_reason && (job.status === 'failed' || job.status === 'cancelled') && (
+                  <span className="item-sub reason">{job.status_reason}</span>
+                )}
+              </div>
               <span className="item-actions">
                 {active ? (
                   <button
                     type="button"
+                    tabIndex={-1}
                     className="icon-btn"
                     aria-label={`Stop job ${job.name}`}
                     title="Stop job"
-                    onClick={(e) => {
-                      e.stopPropagation();
-                      void stop(job);
-                    }}
+                    onClick={() => void stop(job)}
                   >
                     <Icon name="stop" />
                   </button>
                 ) : (
                   <button
                     type="button"
+                    tabIndex={-1}
                     className="icon-btn"
                     aria-label={`Run job ${job.name}`}
-                    title="Run job (Ctrl+Shift+R)"
-                    onClick={(e) => {
-                      e.stopPropagation();
-                      void run(job);
-                    }}
+                    title="Run job (Shift+R)"
+                    onClick={() => void run(job)}
                   >
                     <Icon name="play" />
                   </button>
                 )}
                 <button
                   type="button"
+                  tabIndex={-1}
                   className="icon-btn"
                   aria-label={`Edit job ${job.name}`}
                   title="Edit job"
-                  onClick={(e) => {
-                    e.stopPropagation();
-                    openDialog({ kind: 'job', jobId: job.id });
-                  }}
+                  onClick={() => openDialog({ kind: 'job', jobId: job.id })}
                 >
                   <Icon name="edit" />
                 </button>
                 <button
                   type="button"
+                  tabIndex={-1}
                   className="icon-btn danger"
                   aria-label={`Delete job ${job.name}`}
                   title="Delete job"
-                  onClick={(e) => {
-                    e.stopPropagation();
-                    void remove(job);
-                  }}
+                  onClick={() => void remove(job)}
                 >
                   <Icon name="trash" />
                 </button>
               </span>
-            </li>
+            </>
           );
-        })}
-      </ul>
-      {jobs.length === 0 && state.ready && (
-        <p className="empty">No jobs yet. A job groups tasks that run in order in one working directory.</p>
-      )}
+        }}
+      />
     </section>
   );
 }

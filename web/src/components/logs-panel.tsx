@@ -155,13 +155,28 @@ export function LogsPanel() {
         </span>
       </header>
       <ErrorBanner error={error} onDismiss={() => setError(null)} />
-      <div className="tabs" role="tablist" aria-label="Log views">
+      <div
+        className="tabs"
+        role="tablist"
+        aria-label="Log views"
+        onKeyDown={(e) => {
+          // One tab stop; the arrow keys (and Home/End) move to another tab and show it.
+          const at = tabs.findIndex((t) => t.id === tab);
+          const to = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: tabs.length - 1 }[e.key];
+          if (to === undefined) return;
+          e.preventDefault();
+          const next = tabs[(to + tabs.length) % tabs.length].id;
+          setTab(next);
+          document.getElementById(`tab-${next}`)?.focus();
+        }}
+      >
         {tabs.map((t) => (
           <button
             key={t.id}
             type="button"
             role="tab"
             id={`tab-${t.id}`}
+            tabIndex={tab === t.id ? 0 : -1}
             aria-selected={tab === t.id}
             aria-controls="log-view"
             className={cx('tab', tab === t.id && 'on', t.id === 'errors' && errors.length > 0 && 'has-errors')}

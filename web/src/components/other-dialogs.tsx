@@ -5,6 +5,7 @@ import { useDashboard } from '@/lib/dashboard-store';
 import { formatCost, formatTokens, formatWhen } from '@/lib/format';
 import { CATCHUP_LABELS, OVERLAP_LABELS } from '@/lib/schedule';
 import type { ClusterNode, Occurrence, Settings } from '@/lib/types';
+import { SHORTCUTS } from '@/lib/shortcuts';
 import { Dialog, ErrorBanner, Field, StatusBadge, useAction } from './ui';
 
 type NumKey =
@@ -24,7 +25,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
   const [s, setS] = useState<Settings | null>(state.settings);
   const save = useAction();
   if (!s) return null;
-  const f = save.fields;
+  const f = save.liveFields(s);
   const set = (p: Partial<Settings>): void => setS({ ...s, ...p });
   const numField = (key: NumKey, label: string, hint?: string, min?: number, max?: number) => (
     <Field label={label} error={f[key]} hint={hint}>
@@ -70,11 +71,15 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
       auto_scroll_logs: s.auto_scroll_logs,
       compact_mode: s.compact_mode,
     };
-    const ok = await save.run('save the settings', async () => {
-      const r = await api.put<{ settings: Settings }>('/api/settings', body);
-      setSettings(r.settings);
-      return true;
-    });
+    const ok = await save.run(
+      'save the settings',
+      async () => {
+        const r = await api.put<{ settings: Settings }>('/api/settings', body);
+        setSettings(r.settings);
+        return true;
+      },
+      s,
+    );
     if (ok) onClose();
   };
 
@@ -220,7 +225,7 @@ const OCCURRENCE_TEXT: Record<string, string> = {
 
 /** What became of each due slot of a task: a run, or why not. */
 export function OccurrencesDialog({ taskId, onClose }: { taskId: string; onClose: () => void }) {
-  const { state, subscribe, selectTask, selectRun } = useDashboard();
+  const { state, subscribe, openRun } = useDashboard();
   const task = state.tasks.find((t) => t.id === taskId);
   const [items, setItems] = useState<Occurrence[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -268,8 +273,7 @@ export function OccurrencesDialog({ taskId, onClose }: { taskId: string; onClose
                       type="button"
                       className="link"
                       onClick={() => {
-                        selectTask(taskId);
-                        selectRun(o.run_id);
+                        openRun({ id: o.run_id!, task_id: taskId });
                         onClose();
                       }}
                     >
@@ -419,17 +423,12 @@ export function StatsDialog({ onClose }: { onClose: () => void }) {
   );
 }
 
-export function ShortcutsDialog({ onClose, mod }: { onClose: () => void; mod: string }) {
+export function ShortcutsDialog({ onClose }: { onClose: () => void }) {
   const rows: [string, string][] = [
-    [`${mod}+N (or Alt+N)`, 'New task'],
-    [`${mod}+R`, 'Run the selected task now'],
-    [`${mod}+D`, 'Duplicate the selected task'],
-    ['Delete', 'Delete the selected task (asks first)'],
-    [`${mod}+Shift+N (or Alt+Shift+N)`, 'New job'],
-    [`${mod}+Shift+R`, 'Run the selected job'],
-    [`${mod}+,`, 'Settings'],
+    ...SHORTCUTS.map((s): [string, string] => [s.keys, s.does]),
+    ['↑ ↓ Home End', 'Move within a list (Tab enters and leaves it)'],
+    ['← →', 'Move between the buttons of a list row, the tabs and the options'],
     ['Alt+↑ / Alt+↓', 'Move the focused task within its job'],
-    ['?', 'This list'],
   ];
   return (
     <Dialog title="Keyboard shortcuts" onClose={onClose}>
@@ -446,7 +445,8 @@ export function ShortcutsDialog({ onClose, mod }: { onClose: () => void; mod: st
         </tbody>
       </table>
       <p className="muted small">
-        Some browsers keep {mod}+N and {mod}+Shift+N for themselves; the Alt variants always work.
+        The single-key shortcuts work while the focus is not in a text field; they leave the browser’s own keys (Ctrl+N,
+        Ctrl+R, Ctrl+D…) alone.
       </p>
     </Dialog>
   );

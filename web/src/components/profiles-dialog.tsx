@@ -1,8 +1,9 @@
 'use client';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api } from '@/lib/api';
 import { useDashboard } from '@/lib/dashboard-store';
 import type { EnvVar, EnvVarSource, Profile } from '@/lib/types';
+import { sameName } from '@/lib/bulk';
 import { Dialog, ErrorBanner, Field, cx, useAction, useConfirm } from './ui';
 
 export const SOURCES: { value: EnvVarSource; label: string; valueLabel: string | null; placeholder: string }[] = [
@@ -47,7 +48,6 @@ export function ProfilesDialog({ profileId, onClose }: { profileId?: string | nu
   const save = useAction();
   const remove = useAction();
   const confirm = useConfirm();
-  const f = save.fields;
 
   useEffect(() => {
     setName(profile?.name ?? '');
@@ -58,6 +58,15 @@ export function ProfilesDialog({ profileId, onClose }: { profileId?: string | nu
     // Reset the form only when another profile is chosen (or its stored version changes).
   }, [profile?.id, profile?.updated_at]);
 
+  // A new profile or a new variable: focus moves to the field to fill in first.
+  const form = useRef<HTMLFormElement>(null);
+  const focusNext = useRef<string | null>(null);
+  useEffect(() => {
+    if (!focusNext.current) return;
+    form.current?.querySelector<HTMLElement>(focusNext.current)?.focus();
+    focusNext.current = null;
+  });
+
   const setVar = (i: number, p: Partial<VarRow>): void => setVars(vars.map((v, j) => (j === i ? { ...v, ...p } : v)));
   const setCfg = (i: number, key: string, value: unknown): void => {
     const config = { ...(vars[i]?.config ?? {}) };
@@ -66,20 +75,26 @@ export function ProfilesDialog({ profileId, onClose }: { profileId?: string | nu
     setVar(i, { config: Object.keys(config).length ? config : null });
   };
 
+  const body = {
+    name,
+    description,
+    env_vars: vars.map(({ original: _o, ...v }) => ({ ...v, value: v.source === 'unset' ? '' : v.value })),
+  };
+  const f = save.liveFields(body);
+
   const submit = async (): Promise<void> => {
-    const body = {
-      name,
-      description,
-      env_vars: vars.map(({ original: _o, ...v }) => ({ ...v, value: v.source === 'unset' ? '' : v.value })),
-    };
-    await save.run(profile ? 'save the profile' : 'create the profile', async () => {
-      if (profile) await api.put(`/api/profiles/${profile.id}`, body);
-      else {
-        const { profile: created } = await api.post<{ profile: Profile }>('/api/profiles', body);
-        await refreshProfiles();
-        setSelected(created.id);
-      }
-    });
+    await save.run(
+      profile ? 'save the profile' : 'create the profile',
+      async () => {
+        if (profile) await api.put(`/api/profiles/${profile.id}`, body);
+        else {
+          const { profile: created } = await api.post<{ profile: Profile }>('/api/profiles', body);
+          await refreshProfiles();
+          setSelected(created.id);
+        }
+      },
+      body,
+    );
   };
 
   const del = async (): Promise<void> => {
@@ -126,11 +141,19 @@ export function ProfilesDialog({ profileId, onClose }: { profileId?: string | nu
               </li>
             ))}
           </ul>
-          <button type="button" className="btn btn-small" onClick={() => setSelected('new')}>
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => {
+              focusNext.current = '[data-profile-name]';
+              setSelected('new');
+            }}
+          >
             + Add profile
           </button>
         </nav>
         <form
+          ref={form}
           noValidate
           className="form profile-form"
           aria-label="Profile"
@@ -140,8 +163,24 @@ export function ProfilesDialog({ profileId, onClose }: { profileId?: string | nu
           }}
         >
           <ErrorBanner error={save.error ?? remove.error} />
-          <Field label="Profile name" error={f['name']}>
-            {(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} placeholder="Work account" />}
+          <Field
+            label="Profile name"
+            error={f['name']}
+            warning={
+              sameName(name, state.profiles, profile?.id ?? null)
+                ? `Another profile is already called “${name.trim()}”.`
+                : null
+            }
+          >
+            {(p) => (
+              <input
+                {...p}
+                data-profile-name
+                value={name}
+                onChange={(e) => setName(e.target.value)}
+                placeholder="Work account"
+              />
+            )}
           </Field>
           <Field label="Description" error={f['description']}>
             {(p) => <input {...p} value={description} onChange={(e) => setDescription(e.target.value)} />}
@@ -284,7 +323,10 @@ export function ProfilesDialog({ profileId, onClose }: { profileId?: string | nu
           <button
             type="button"
             className="btn btn-small"
-            onClick={() => setVars([...vars, { name: '', source: 'static', value: '', config: null }])}
+            onClick={() => {
+              focusNext.current = `[aria-label="Variable ${vars.length + 1} name"]`;
+              setVars([...vars, { name: '', source: 'static', value: '', config: null }]);
+            }}
           >
             + Add variable
           </button>

@@ -3,7 +3,9 @@ import { api } from '@/lib/api';
 import { useDashboard, type RunFilter } from '@/lib/dashboard-store';
 import { formatCost, formatDuration, formatTokens, formatWhen, runTokens } from '@/lib/format';
 import type { Run } from '@/lib/types';
+import { useCallback } from 'react';
 import { ErrorBanner, RUN_ICON, StatusBadge, cx, useAction, useConfirm } from './ui';
+import { VirtualList } from './virtual-list';
 import { Icon } from './icons';
 
 const FILTERS: { value: RunFilter; label: string }[] = [
@@ -25,7 +27,7 @@ export function runSeconds(r: Run, now = Date.now()): number | null {
 }
 
 export function RunsPanel() {
-  const { state, selectRun, setRunFilter } = useDashboard();
+  const { state, selectRun, setRunFilter, loadMoreRuns } = useDashboard();
   const action = useAction();
   const confirm = useConfirm();
   const task = state.tasks.find((t) => t.id === state.selectedTaskId);
@@ -43,6 +45,9 @@ export function RunsPanel() {
     if (ok) await action.run('delete the run', () => api.del(`/api/runs/${r.id}`));
   };
 
+  const more = useCallback(() => void loadMoreRuns().catch(() => undefined), [loadMoreRuns]);
+  const getKey = useCallback((r: Run) => r.id, []);
+
   return (
     <section className="pane" data-panel="runs" aria-labelledby="runs-title">
       <header className="pane-head">
@@ -51,11 +56,7 @@ export function RunsPanel() {
         </h2>
         <label className="filter">
           <span className="sr-only">Filter runs by status</span>
-          <select
-            aria-label="Filter runs by status"
-            value={state.runFilter}
-            onChange={(e) => setRunFilter(e.target.value as RunFilter)}
-          >
+          <select value={state.runFilter} onChange={(e) => setRunFilter(e.target.value as RunFilter)}>
             {FILTERS.map((f) => (
               <option key={f.value} value={f.value}>
                 {f.label}
@@ -65,27 +66,52 @@ export function RunsPanel() {
         </label>
       </header>
       <ErrorBanner error={action.error} onDismiss={action.clear} />
-      <ul className="list runs" aria-label="Runs">
-        {state.runs.map((r) => {
+      <VirtualList
+        items={state.runs}
+        getKey={getKey}
+        label="Runs"
+        estimateSize={58}
+        selectedKey={state.selectedRunId}
+        onEndReached={state.runsCursor ? more : undefined}
+        rowClassName={(r) => cx('run-item', state.selectedRunId === r.id && 'selected')}
+        rowProps={(r) => ({ 'data-run-id': r.id })}
+        footer={
+          <>
+            {state.runsCursor && (
+              <div className="load-more">
+                <button type="button" className="btn btn-small" disabled={state.runsLoading} onClick={more}>
+                  {state.runsLoading ? 'Loading older runs…' : 'Load older runs'}
+                </button>
+              </div>
+            )}
+            {state.runs.length === 0 && state.ready && (
+              <p className="empty">{state.runFilter === 'all' ? 'No runs yet.' : `No ${state.runFilter} runs.`}</p>
+            )}
+          </>
+        }
+        renderItem={(r, row) => {
           const selected = state.selectedRunId === r.id;
           const tokens = runTokens(r);
           return (
-            <li key={r.id} className={cx('list-item', 'run-item', selected && 'selected')}>
-              <button
-                type="button"
-                className="item-select"
-                aria-current={selected ? 'true' : undefined}
-                aria-label={`Run of ${r.task_name}, ${r.status}`}
-                onClick={() => selectRun(r.id)}
-              >
-                <span className={cx('item-icon', `run-${r.status}`)} aria-hidden>
-                  {RUN_ICON[r.status]}
-                </span>
-                <span className="item-main">
-                  <span className="item-title-row">
-                    <span className="item-title">{r.task_name || r.task_id.slice(0, 8)}</span>
-                    <StatusBadge status={r.status} />
-                  </span>
+            <>
+              <span className={cx('item-icon', `run-${r.status}`)} aria-hidden>
+                {RUN_ICON[r.status]}
+              </span>
+              <div className="item-main">
+                <button
+                  type="button"
+                  data-primary
+                  tabIndex={row.tabIndex}
+                  className="item-select"
+                  aria-current={selected ? 'true' : undefined}
+                  aria-label={`Run of ${r.task_name}, ${r.status}`}
+                  aria-describedby={`run-${r.id}-facts`}
+                  onClick={() => selectRun(r.id)}
+                >
+                  <span className="item-title">{r.task_name || r.task_id.slice(0, 8)}</span>{' '}
+                  <StatusBadge status={r.status} />
+                </button>
+                <span className="item-facts" id={`run-${r.id}-facts`}>
                   <span className="item-sub run-facts">
                     <span title={r.scheduled_time}>{formatWhen(r.start_time ?? r.scheduled_time)}</span>
                     {runSeconds(r) !== null && <span title="duration">{formatDuration(runSeconds(r))}</span>}
@@ -102,11 +128,12 @@ export function RunsPanel() {
                     <span className="item-sub reason">{r.status_reason}</span>
                   )}
                 </span>
-              </button>
+              </div>
               <span className="item-actions">
                 {active(r) ? (
                   <button
                     type="button"
+                    tabIndex={-1}
                     className="icon-btn"
                     aria-label={`Stop run of ${r.task_name}`}
                     title="Stop"
@@ -117,6 +144,7 @@ export function RunsPanel() {
                 ) : (
                   <button
                     type="button"
+                    tabIndex={-1}
                     className="icon-btn"
                     aria-label={`Restart run of ${r.task_name}`}
                     title="Run again"
@@ -132,6 +160,7 @@ export function RunsPanel() {
                 )}
                 <button
                   type="button"
+                  tabIndex={-1}
                   className="icon-btn danger"
                   aria-label={`Delete run of ${r.task_name}`}
                   title={active(r) ? 'Stop it first' : 'Delete'}
@@ -141,13 +170,10 @@ export function RunsPanel() {
                   <Icon name="trash" />
                 </button>
               </span>
-            </li>
+            </>
           );
-        })}
-      </ul>
-      {state.runs.length === 0 && state.ready && (
-        <p className="empty">{state.runFilter === 'all' ? 'No runs yet.' : `No ${state.runFilter} runs.`}</p>
-      )}
+        }}
+      />
     </section>
   );
 }

@@ -11,7 +11,7 @@ import {
   withScheduleType,
 } from '@/lib/schedule';
 import type { FireTime, ScheduleConfig } from '@/lib/types';
-import { Field, cx } from './ui';
+import { Field, Segmented, cx } from './ui';
 
 export interface ScheduleEditorProps {
   value: ScheduleConfig;
@@ -64,25 +64,20 @@ export function ScheduleEditor({
   return (
     <fieldset className="schedule-editor">
       <legend>Schedule</legend>
-      <div className="segmented" role="radiogroup" aria-label="Schedule type">
-        {SCHEDULE_KINDS.map((k) => {
+      <Segmented
+        label="Schedule type"
+        value={s.schedule_type}
+        onChange={(type) => onChange(withScheduleType(s, type))}
+        options={SCHEDULE_KINDS.map((k) => {
           const disabled = k.type === 'sequential' && !hasJob;
-          return (
-            <button
-              key={k.type}
-              type="button"
-              role="radio"
-              aria-checked={s.schedule_type === k.type}
-              disabled={disabled}
-              title={disabled ? 'Sequential tasks belong to a job: choose a job first' : k.hint}
-              className={cx('seg', s.schedule_type === k.type && 'on')}
-              onClick={() => onChange(withScheduleType(s, k.type))}
-            >
-              {k.label}
-            </button>
-          );
+          return {
+            value: k.type,
+            label: k.label,
+            disabled,
+            title: disabled ? 'Sequential tasks belong to a job: choose a job first' : k.hint,
+          };
         })}
-      </div>
+      />
       {err('schedule_type') && (
         <div className="field-error" role="alert">
           {err('schedule_type')}
@@ -169,34 +164,25 @@ export function ScheduleEditor({
 
       {s.schedule_type === 'interval' && (
         <>
-          <div className="segmented small" role="radiogroup" aria-label="Interval kind">
-            {(
-              [
-                ['simple', 'Preset'],
-                ['custom', 'Custom'],
-                ['cron', 'Cron'],
-              ] as const
-            ).map(([t, label]) => (
-              <button
-                key={t}
-                type="button"
-                role="radio"
-                aria-checked={s.interval_type === t}
-                className={cx('seg', s.interval_type === t && 'on')}
-                onClick={() =>
-                  set({
-                    interval_type: t,
-                    interval_preset: t === 'simple' ? (s.interval_preset ?? '1 hour') : s.interval_preset,
-                    interval_value: t === 'custom' ? (s.interval_value ?? 30) : s.interval_value,
-                    interval_unit: t === 'custom' ? (s.interval_unit ?? 'minutes') : s.interval_unit,
-                    interval_cron: t === 'cron' ? (s.interval_cron ?? '0 9 * * 1-5') : s.interval_cron,
-                  })
-                }
-              >
-                {label}
-              </button>
-            ))}
-          </div>
+          <Segmented
+            label="Interval kind"
+            small
+            value={s.interval_type}
+            options={[
+              { value: 'simple', label: 'Preset' },
+              { value: 'custom', label: 'Custom' },
+              { value: 'cron', label: 'Cron' },
+            ]}
+            onChange={(t) =>
+              set({
+                interval_type: t,
+                interval_preset: t === 'simple' ? (s.interval_preset ?? '1 hour') : s.interval_preset,
+                interval_value: t === 'custom' ? (s.interval_value ?? 30) : s.interval_value,
+                interval_unit: t === 'custom' ? (s.interval_unit ?? 'minutes') : s.interval_unit,
+                interval_cron: t === 'cron' ? (s.interval_cron ?? '0 9 * * 1-5') : s.interval_cron,
+              })
+            }
+          />
           {s.interval_type === 'simple' && (
             <Field label="Every" error={err('interval_preset')}>
               {(p) => (

@@ -7,7 +7,8 @@ import { scheduleBody } from '@/lib/schedule';
 import type { FireTime, ScheduleConfig, Settings, TaskView } from '@/lib/types';
 import { ScheduleEditor } from './schedule-editor';
 import { isTaskActive, useTaskActions } from './tasks-panel';
-import { ErrorBanner, Field, useAction, useOpenDialog } from './ui';
+import { nameIndex } from '@/lib/bulk';
+import { ErrorBanner, Field, Segmented, useAction, useOpenDialog } from './ui';
 import { Icon } from './icons';
 
 const DEFAULT_SCHEDULE: ScheduleConfig = {
@@ -156,22 +157,31 @@ export function TaskEditor() {
   const [draft, setDraft] = useState<TaskDraft | null>(baseline);
   const [draftOf, setDraftOf] = useState<string | null>(state.selectedTaskId);
   const [serverPreview, setServerPreview] = useState<FireTime[] | null>(null);
+  const sameTaskName = useMemo(() => nameIndex(state.tasks), [state.tasks]);
 
   const dirty = useMemo(
     () => !!draft && !!baseline && JSON.stringify(draftBody(draft)) !== JSON.stringify(draftBody(baseline)),
     [draft, baseline],
   );
 
-  // Another task chosen: start from it. The same task changed elsewhere: take the change unless edits are pending.
+  // A new task: focus goes to its first field.
   useEffect(() => {
-    if (draftOf !== state.selectedTaskId) {
-      setDraftOf(state.selectedTaskId);
-      setDraft(baseline);
-      save.clear();
-    } else if (!dirty) {
-      setDraft(baseline);
-    }
-  }, [baseline, state.selectedTaskId]);
+    if (isNew) document.querySelector<HTMLElement>('[data-panel="task_editor"] [data-new-focus]')?.focus();
+  }, [isNew, draftOf]);
+
+  // Another task chosen: start from it. The same task changed elsewhere: take the change unless edits are pending.
+  // Done while rendering (not in an effect), so a selection shows in one render instead of two.
+  if (draftOf !== state.selectedTaskId) {
+    setDraftOf(state.selectedTaskId);
+    setDraft(baseline);
+    save.clear();
+  } else if (!dirty && draft !== baseline) {
+    setDraft(baseline);
+  }
+
+  // One Date per task, not per render: the schedule preview is recomputed only when its inputs change.
+  const createdAt = task?.created_at;
+  const anchor = useMemo(() => (createdAt ? new Date(createdAt) : undefined), [createdAt]);
 
   const scheduleSaved =
     !!task && !!draft && JSON.stringify(scheduleBody(draft.schedule)) === JSON.stringify(scheduleBody(task.schedule));
@@ -207,7 +217,7 @@ export function TaskEditor() {
   }
 
   const set = (p: Partial<TaskDraft>): void => setDraft({ ...draft, ...p });
-  const f = save.fields;
+  const f = save.liveFields(draftBody(draft));
   const job = state.jobs.find((j) => j.id === draft.job_id) ?? null;
   const workdir = job
     ? job.working_directory.use_git_worktree
@@ -216,15 +226,19 @@ export function TaskEditor() {
     : (state.settings?.default_working_directory ?? '~');
 
   const onSave = async (): Promise<void> => {
-    await save.run(isNew ? 'create the task' : 'save the task', async () => {
-      const body = draftBody(draft);
-      if (isNew) {
-        const { task: created } = await api.post<{ task: TaskView }>('/api/tasks', body);
-        selectTask(created.id);
-      } else if (task) {
-        await api.put(`/api/tasks/${task.id}`, body);
-      }
-    });
+    const body = draftBody(draft);
+    await save.run(
+      isNew ? 'create the task' : 'save the task',
+      async () => {
+        if (isNew) {
+          const { task: created } = await api.post<{ task: TaskView }>('/api/tasks', body);
+          selectTask(created.id);
+        } else if (task) {
+          await api.put(`/api/tasks/${task.id}`, body);
+        }
+      },
+      body,
+    );
   };
 
   const advancedErrors = Object.keys(f).some((k) =>
@@ -249,7 +263,8 @@ export function TaskEditor() {
                 className="btn btn-small"
                 onClick={() => void actions.run(task)}
                 disabled={dirty}
-                title={dirty ? 'Save your changes first' : 'Run now (Ctrl+R)'}
+                title={dirty ? 'Save your changes first' : 'Run now (R)'}
+                aria-keyshortcuts="R"
               >
                 <Icon name="play" /> Run now
               </button>
@@ -284,10 +299,19 @@ export function TaskEditor() {
               {task.next_fire_time && task.enabled && <span>Next run {formatWhen(task.next_fire_time)}</span>}
             </div>
           )}
-          <Field label="Name" error={f['name']}>
+          <Field
+            label="Name"
+            error={f['name']}
+            warning={
+              sameTaskName(draft.name, task?.id ?? null)
+                ? `Another task is already called “${draft.name.trim()}”: a distinct name is easier to tell apart in lists and logs.`
+                : null
+            }
+          >
             {(p) => (
               <input
                 {...p}
+                data-new-focus
                 value={draft.name}
                 onChange={(e) => set({ name: e.target.value })}
                 placeholder="Nightly review"
@@ -390,25 +414,16 @@ export function TaskEditor() {
             Enabled (runs on its schedule)
           </label>
 
-          <div className="segmented small" role="radiogroup" aria-label="Prompt kind">
-            {(
-              [
-                ['prompt', 'Claude prompt'],
-                ['slash_command', 'Existing command'],
-              ] as const
-            ).map(([k, label]) => (
-              <button
-                key={k}
-                type="button"
-                role="radio"
-                aria-checked={draft.prompt_type === k}
-                className={`seg${draft.prompt_type === k ? ' on' : ''}`}
-                onClick={() => set({ prompt_type: k })}
-              >
-                {label}
-              </button>
-            ))}
-          </div>
+          <Segmented
+            label="Prompt kind"
+            small
+            value={draft.prompt_type}
+            options={[
+              { value: 'prompt', label: 'Claude prompt' },
+              { value: 'slash_command', label: 'Existing command' },
+            ]}
+            onChange={(k) => set({ prompt_type: k })}
+          />
           <Field label={draft.prompt_type === 'slash_command' ? 'Command' : 'Prompt'} error={f['prompt']}>
             {(p) =>
               draft.prompt_type === 'slash_command' ? (
@@ -438,7 +453,7 @@ export function TaskEditor() {
             errors={f}
             serverPreview={scheduleSaved ? serverPreview : null}
             defaultTimezone={state.defaultTimezone}
-            anchor={task ? new Date(task.created_at) : undefined}
+            anchor={anchor}
           />
 
           <details className="advanced" open={advancedErrors || undefined}>

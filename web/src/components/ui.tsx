@@ -8,15 +8,46 @@ export function cx(...names: (string | false | null | undefined)[]): string {
   return names.filter(Boolean).join(' ');
 }
 
-/** Runs an action, keeping its error (in words a user can act on) and field errors for the place it happened. */
+/** The value at a field path (`schedule.interval_cron`, `env_vars.0.name`) of a request body. */
+export function valueAt(body: unknown, path: string): unknown {
+  let v: unknown = body;
+  for (const part of path.split('.')) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[part];
+  }
+  return v;
+}
+
+/**
+ * The server's field errors that still apply: an error stays only while its field holds the value it was given
+ * for. Once the user changes the field the old message goes (it is checked again at the next save).
+ */
+export function liveFieldErrors(
+  fields: Record<string, string>,
+  sent: unknown,
+  current: unknown,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [path, message] of Object.entries(fields)) {
+    if (JSON.stringify(valueAt(sent, path)) === JSON.stringify(valueAt(current, path))) out[path] = message;
+  }
+  return out;
+}
+
+/**
+ * Runs an action, keeping its error (in words a user can act on) and field errors for the place it happened.
+ * `sent` is the request body: `liveFields(current body)` then drops the errors of fields changed since.
+ */
 export function useAction() {
   const [error, setError] = useState<string | null>(null);
   const [fields, setFields] = useState<Record<string, string>>({});
+  const [sent, setSent] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
-  const run = useCallback(async <T,>(doing: string, fn: () => Promise<T>): Promise<T | undefined> => {
+  const run = useCallback(async <T,>(doing: string, fn: () => Promise<T>, body?: unknown): Promise<T | undefined> => {
     setBusy(true);
     setError(null);
     setFields({});
+    setSent(body);
     try {
       return await fn();
     } catch (err) {
@@ -31,7 +62,11 @@ export function useAction() {
     setError(null);
     setFields({});
   }, []);
-  return { run, error, fields, busy, clear, setError };
+  const liveFields = useCallback(
+    (current: unknown) => (sent === undefined ? fields : liveFieldErrors(fields, sent, current)),
+    [fields, sent],
+  );
+  return { run, error, fields, liveFields, busy, clear, setError };
 }
 
 export function ErrorBanner({ error, onDismiss }: { error: string | null; onDismiss?: () => void }) {
@@ -73,6 +108,7 @@ export function Field({
   label,
   error,
   hint,
+  warning,
   children,
   inline,
   className,
@@ -80,16 +116,25 @@ export function Field({
   label: string;
   error?: string;
   hint?: string;
+  /** Shown below the control without blocking anything (e.g. a duplicate name). */
+  warning?: string | null;
   inline?: boolean;
   className?: string;
   children: (props: { id: string; 'aria-invalid'?: boolean; 'aria-describedby'?: string }) => React.ReactNode;
 }) {
   const id = useId();
-  const describedBy = [error ? `${id}-err` : null, hint ? `${id}-hint` : null].filter(Boolean).join(' ') || undefined;
+  const describedBy =
+    [error ? `${id}-err` : null, warning ? `${id}-warn` : null, hint ? `${id}-hint` : null].filter(Boolean).join(' ') ||
+    undefined;
   return (
     <div className={cx('field', inline && 'field-inline', error && 'has-error', className)}>
       <label htmlFor={id}>{label}</label>
       {children({ id, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy })}
+      {warning && !error && (
+        <div className="field-warning" id={`${id}-warn`}>
+          {warning}
+        </div>
+      )}
       {hint && !error && (
         <div className="hint" id={`${id}-hint`}>
           {hint}
@@ -122,8 +167,22 @@ export function Dialog({
   const titleId = useId();
   useEffect(() => {
     const d = ref.current;
+    // Focus goes back where it was (the button that opened the dialog) when the dialog closes.
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (d && !d.open) d.showModal();
-    return () => d?.close();
+    // Into the dialog: the element marked for it, else its first field, else its main button (not "Close").
+    const target =
+      d?.querySelector<HTMLElement>('[data-autofocus]') ??
+      d?.querySelector<HTMLElement>(
+        '.dialog-body :is(input:not([type=hidden]):not([readonly]), select, textarea):not(:disabled)',
+      ) ??
+      d?.querySelector<HTMLElement>('.dialog-foot :is(.btn-primary, .btn-danger):not(:disabled)') ??
+      null;
+    target?.focus();
+    return () => {
+      d?.close();
+      if (opener?.isConnected) opener.focus();
+    };
   }, []);
   return (
     <dialog
@@ -187,7 +246,7 @@ export function ConfirmProvider({ children }: { children: React.ReactNode }) {
                 type="button"
                 className={cx('btn', pending.danger ? 'btn-danger' : 'btn-primary')}
                 onClick={() => close(true)}
-                autoFocus
+                data-autofocus
               >
                 {pending.confirmLabel}
               </button>
@@ -198,6 +257,69 @@ export function ConfirmProvider({ children }: { children: React.ReactNode }) {
         </Dialog>
       )}
     </ConfirmContext.Provider>
+  );
+}
+
+export interface SegmentOption<T extends string> {
+  value: T;
+  label: string;
+  disabled?: boolean;
+  title?: string;
+}
+
+/**
+ * A row of radio buttons that looks like a segmented control: one tab stop (the checked option), ←/→ (and ↑/↓,
+ * Home/End) check the next enabled option, as radios do.
+ */
+export function Segmented<T extends string>({
+  label,
+  options,
+  value,
+  onChange,
+  small,
+}: {
+  label: string;
+  options: SegmentOption<T>[];
+  value: T | null;
+  onChange: (v: T) => void;
+  small?: boolean;
+}) {
+  const enabled = options.filter((o) => !o.disabled);
+  const stop = enabled.some((o) => o.value === value) ? value : (enabled[0]?.value ?? null);
+  const onKeyDown = (e: React.KeyboardEvent<HTMLDivElement>): void => {
+    const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[e.key];
+    // From the focused option (the checked one, unless the user clicked another without checking it).
+    const focused = (e.target as HTMLElement).dataset['value'] ?? value;
+    const at = enabled.findIndex((o) => o.value === focused);
+    let next: SegmentOption<T> | undefined;
+    if (step !== undefined) next = enabled[(Math.max(at, 0) + step + enabled.length) % enabled.length];
+    else if (e.key === 'Home') next = enabled[0];
+    else if (e.key === 'End') next = enabled[enabled.length - 1];
+    if (!next) return;
+    e.preventDefault();
+    onChange(next.value);
+    const target = e.currentTarget.querySelector<HTMLElement>(`[data-value="${CSS.escape(next.value)}"]`);
+    target?.focus();
+  };
+  return (
+    <div className={cx('segmented', small && 'small')} role="radiogroup" aria-label={label} onKeyDown={onKeyDown}>
+      {options.map((o) => (
+        <button
+          key={o.value}
+          type="button"
+          role="radio"
+          data-value={o.value}
+          aria-checked={value === o.value}
+          tabIndex={o.value === stop ? 0 : -1}
+          disabled={o.disabled}
+          title={o.title}
+          className={cx('seg', value === o.value && 'on')}
+          onClick={() => onChange(o.value)}
+        >
+          {o.label}
+        </button>
+      ))}
+    </div>
   );
 }
 
@@ -215,13 +337,4 @@ export const DialogContext = createContext<(d: DialogRequest) => void>(() => und
 
 export function useOpenDialog() {
   return useContext(DialogContext);
-}
-
-/** Platform-aware shortcut text: ⌘ on macOS, Ctrl elsewhere. */
-export function useModKey(): string {
-  const [mod, setMod] = useState('Ctrl');
-  useEffect(() => {
-    if (/Mac|iPhone|iPad/.test(navigator.platform)) setMod('⌘');
-  }, []);
-  return mod;
 }

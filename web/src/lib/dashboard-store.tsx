@@ -8,10 +8,20 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { api, eventsUrl, qs } from './api';
 import { LiveLog } from './log-format';
-import type { Health, JobView, Profile, Run, RunOutputEvent, RunStatus, Settings, TaskView } from './types';
+import type { Health, JobView, Profile, Run, RunOutputEvent, Settings, TaskView } from './types';
+import {
+  DEFAULT_HISTORY,
+  type HistoryFilters,
+  type RunFilter,
+  type UrlState,
+  type View,
+  formatUrlState,
+  parseUrlState,
+} from './url-state';
 
-export type Connection = 'connecting' | 'live' | 'offline';
-export type RunFilter = RunStatus | 'all';
+/** `stopped`: the server said it is shutting down (the page reconnects once it is back). */
+export type Connection = 'connecting' | 'live' | 'offline' | 'stopped';
+export type { RunFilter, View };
 
 export interface DashboardState {
   ready: boolean;
@@ -23,7 +33,12 @@ export interface DashboardState {
   profiles: Profile[];
   settings: Settings | null;
   runs: Run[];
+  /** Cursor of the next (older) page of runs in view; null when every run in view is loaded. */
+  runsCursor: string | null;
+  runsLoading: boolean;
   runFilter: RunFilter;
+  view: View;
+  history: HistoryFilters;
   /** null = "All tasks". */
   selectedJobId: string | null;
   /** 'new' = the editor shows a new, unsaved task. */
@@ -42,7 +57,13 @@ export interface DashboardApi {
   refreshTasks: () => Promise<void>;
   refreshJobs: () => Promise<void>;
   refreshRuns: () => Promise<void>;
+  /** Loads the next page of older runs in view (infinite scroll). */
+  loadMoreRuns: () => Promise<void>;
   refreshProfiles: () => Promise<void>;
+  setView: (v: View) => void;
+  setHistory: (h: Partial<HistoryFilters>) => void;
+  /** Shows one run in the tasks view (its task selected), e.g. from the history or an occurrence. */
+  openRun: (run: { id: string; task_id: string }) => void;
   selectJob: (id: string | null) => void;
   selectTask: (id: string | null) => void;
   selectRun: (id: string | null) => void;
@@ -64,7 +85,7 @@ export function useDashboard(): DashboardApi {
 }
 
 const MAX_LIVE_RUNS = 30;
-const RUN_PAGE = 200;
+export const RUN_PAGE = 100;
 
 function upsert<T extends { id: string }>(list: T[], item: T, prepend = true): T[] {
   const i = list.findIndex((x) => x.id === item.id);
@@ -72,6 +93,17 @@ function upsert<T extends { id: string }>(list: T[], item: T, prepend = true): T
   const copy = list.slice();
   copy[i] = { ...copy[i], ...item };
   return copy;
+}
+
+function toUrlState(s: DashboardState): UrlState {
+  return {
+    view: s.view,
+    jobId: s.selectedJobId,
+    taskId: s.selectedTaskId,
+    runId: s.selectedRunId,
+    runFilter: s.runFilter,
+    history: s.history,
+  };
 }
 
 function newestFirst(a: Run, b: Run): number {
@@ -89,7 +121,11 @@ export function DashboardProvider({ children }: { children: React.ReactNode }) {
     profiles: [],
     settings: null,
     runs: [],
+    runsCursor: null,
+    runsLoading: false,
     runFilter: 'all',
+    view: 'tasks',
+    history: DEFAULT_HISTORY,
     selectedJobId: null,
     selectedTaskId: null,
     selectedRunId: null,
@@ -100,9 +136,25 @@ export function DashboardProvider({ children }: { children: React.ReactNode }) {
   stateRef.current = state;
   const listeners = useRef(new Set<Listener>());
   const live = useRef(new Map<string, LiveLog>());
+  const urlApplied = useRef(false);
 
   const patch = useCallback((p: Partial<DashboardState> | ((s: DashboardState) => Partial<DashboardState>)) => {
     setState((s) => ({ ...s, ...(typeof p === 'function' ? p(s) : p) }));
+  }, []);
+
+  const applyUrl = useCallback((u: UrlState) => {
+    const next: Partial<DashboardState> = {
+      view: u.view,
+      selectedJobId: u.jobId,
+      selectedTaskId: u.taskId,
+      selectedRunId: u.runId,
+      runFilter: u.runFilter,
+      history: u.history,
+      runsCursor: null,
+    };
+    // Read by the first fetch, which runs before React re-renders.
+    stateRef.current = { ...stateRef.current, ...next };
+    setState((s) => ({ ...s, ...next }));
   }, []);
 
   const refreshTasks = useCallback(async () => {
@@ -127,26 +179,53 @@ export function DashboardProvider({ children }: { children: React.ReactNode }) {
     return {};
   }, []);
 
+  const scopeKeyOf = useCallback((s: DashboardState) => JSON.stringify([runScope(s), s.runFilter]), [runScope]);
+  const runsUrl = useCallback(
+    (s: DashboardState, cursor: string | null) =>
+      `/api/runs${qs({ ...runScope(s), status: s.runFilter === 'all' ? null : s.runFilter, limit: RUN_PAGE, cursor })}`,
+    [runScope],
+  );
+
   const refreshRuns = useCallback(async () => {
     const s = stateRef.current;
-    const scope = runScope(s);
-    const key = JSON.stringify([scope, s.runFilter]);
-    const { runs } = await api.get<{ runs: Run[] }>(
-      `/api/runs${qs({ ...scope, status: s.runFilter === 'all' ? null : s.runFilter, limit: RUN_PAGE })}`,
-    );
+    const key = scopeKeyOf(s);
+    const page = await api.get<{ runs: Run[]; next_cursor: string | null }>(runsUrl(s, null));
     // Drop the answer when the selection moved on while it was under way.
-    const now = stateRef.current;
-    if (JSON.stringify([runScope(now), now.runFilter]) === key) patch({ runs });
-  }, [patch, runScope]);
+    if (scopeKeyOf(stateRef.current) === key) patch({ runs: page.runs, runsCursor: page.next_cursor });
+  }, [patch, scopeKeyOf, runsUrl]);
+
+  const loadingMore = useRef(false);
+  const loadMoreRuns = useCallback(async () => {
+    const s = stateRef.current;
+    if (!s.runsCursor || loadingMore.current) return;
+    loadingMore.current = true;
+    const key = scopeKeyOf(s);
+    patch({ runsLoading: true });
+    try {
+      const page = await api.get<{ runs: Run[]; next_cursor: string | null }>(runsUrl(s, s.runsCursor));
+      if (scopeKeyOf(stateRef.current) !== key) return;
+      patch((now) => {
+        const known = new Set(now.runs.map((r) => r.id));
+        return { runs: [...now.runs, ...page.runs.filter((r) => !known.has(r.id))], runsCursor: page.next_cursor };
+      });
+    } finally {
+      loadingMore.current = false;
+      patch({ runsLoading: false });
+    }
+  }, [patch, scopeKeyOf, runsUrl]);
 
   const refreshAll = useCallback(async () => {
     try {
+      // Everything in parallel: the page is ready when the slowest answer is in, not after a chain of them.
       const [health, settings, scheduler] = await Promise.all([
         api.get<Health>('/api/health'),
         api.get<{ settings: Settings }>('/api/settings'),
         api.get<{ scheduler: { default_timezone?: string } }>('/api/scheduler'),
+        refreshJobs(),
+        refreshTasks(),
+        refreshProfiles(),
+        refreshRuns(),
       ]);
-      await Promise.all([refreshJobs(), refreshTasks(), refreshProfiles(), refreshRuns()]);
       patch((s) => ({
         health,
         settings: settings.settings,
@@ -280,6 +359,9 @@ export function DashboardProvider({ children }: { children: React.ReactNode }) {
         case 'resync':
           soon('all', refreshAll, 0);
           break;
+        case 'server-stopping':
+          patch({ connection: 'stopped' });
+          break;
         default:
           break;
       }
@@ -309,6 +391,7 @@ export function DashboardProvider({ children }: { children: React.ReactNode }) {
       'node.deleted',
       'occurrence.created',
       'resync',
+      'server-stopping',
     ];
     const open = (): void => {
       source = new EventSource(eventsUrl());
@@ -318,7 +401,8 @@ export function DashboardProvider({ children }: { children: React.ReactNode }) {
       };
       source.onerror = () => {
         lostOnce = true;
-        patch({ connection: 'offline' });
+        // A server that said it is stopping stays "stopped" (not "reconnecting") until it is back.
+        patch((s) => ({ connection: s.connection === 'stopped' ? 'stopped' : 'offline' }));
         if (source?.readyState === EventSource.CLOSED && !stopped) {
           source.close();
           retry = setTimeout(open, 2000);
@@ -353,15 +437,44 @@ export function DashboardProvider({ children }: { children: React.ReactNode }) {
         if (!cancelled) timer = setTimeout(load, 2000);
       });
     };
+    applyUrl(parseUrlState(window.location.search));
+    urlApplied.current = true;
     load();
     return () => {
       cancelled = true;
       if (timer) clearTimeout(timer);
     };
-  }, [refreshAll]);
+    // Once, at start: the address bar is read before the first fetch, then kept in step with the state.
+  }, []);
+
+  // The address bar follows the view, the selection and the filters; a new view is a history entry (Back returns).
+  const urlKey = formatUrlState(toUrlState(state));
+  const lastView = useRef(state.view);
+  useEffect(() => {
+    if (!urlApplied.current) return;
+    const target = `${window.location.pathname}${urlKey}`;
+    if (`${window.location.pathname}${window.location.search}` === target) return;
+    const push = lastView.current !== state.view;
+    lastView.current = state.view;
+    // After the frame is painted: a history update is a round trip to the browser that a click should not wait for.
+    const timer = setTimeout(() => {
+      if (push) window.history.pushState(null, '', target);
+      else window.history.replaceState(null, '', target);
+    }, 0);
+    return () => clearTimeout(timer);
+  }, [urlKey, state.view]);
+  useEffect(() => {
+    const onPop = (): void => {
+      const u = parseUrlState(window.location.search);
+      lastView.current = u.view;
+      applyUrl(u);
+    };
+    window.addEventListener('popstate', onPop);
+    return () => window.removeEventListener('popstate', onPop);
+  }, [applyUrl]);
 
   // The runs in view follow the selection and the filter.
-  const scopeKey = JSON.stringify([runScope(state), state.runFilter]);
+  const scopeKey = scopeKeyOf(state);
   useEffect(() => {
     if (state.ready) refreshRuns().catch(() => undefined);
     // scopeKey stands for the selection and the filter: refetch when either changes.
@@ -375,10 +488,26 @@ export function DashboardProvider({ children }: { children: React.ReactNode }) {
       refreshJobs,
       refreshRuns,
       refreshProfiles,
-      selectJob: (id) => patch({ selectedJobId: id, selectedTaskId: null, selectedRunId: null }),
-      selectTask: (id) => patch({ selectedTaskId: id, selectedRunId: null }),
+      loadMoreRuns,
+      // A new scope of runs: the old scope's cursor must not page it (reset in the same update).
+      selectJob: (id) => patch({ selectedJobId: id, selectedTaskId: null, selectedRunId: null, runsCursor: null }),
+      selectTask: (id) =>
+        patch((s) => ({
+          selectedTaskId: id,
+          selectedRunId: null,
+          runsCursor: s.selectedTaskId === id ? s.runsCursor : null,
+        })),
       selectRun: (id) => patch({ selectedRunId: id }),
-      setRunFilter: (f) => patch({ runFilter: f }),
+      setRunFilter: (f) => patch({ runFilter: f, runsCursor: null }),
+      setView: (view) => patch({ view }),
+      setHistory: (h) => patch((s) => ({ history: { ...s.history, ...h } })),
+      openRun: (run) =>
+        patch((s) => ({
+          view: 'tasks',
+          selectedTaskId: run.task_id,
+          selectedRunId: run.id,
+          runsCursor: s.selectedTaskId === run.task_id ? s.runsCursor : null,
+        })),
       setSettings: (s) => patch({ settings: s }),
       liveLog,
       clearLive: (runId) => {
@@ -390,7 +519,7 @@ export function DashboardProvider({ children }: { children: React.ReactNode }) {
         return () => listeners.current.delete(l);
       },
     }),
-    [state, refreshAll, refreshTasks, refreshJobs, refreshRuns, refreshProfiles, patch, liveLog],
+    [state, refreshAll, refreshTasks, refreshJobs, refreshRuns, loadMoreRuns, refreshProfiles, patch, liveLog],
   );
 
   return <DashboardContext.Provider value={value}>{children}</DashboardContext.Provider>;

@@ -26,16 +26,21 @@ export function formatTokens(n: number | null | undefined): string {
 
 const pad = (n: number): string => String(n).padStart(2, '0');
 
+/** Made once: a formatter per call (toLocaleDateString) costs more than the rest of a list row's rendering. */
+const WEEKDAY = new Intl.DateTimeFormat('en', { weekday: 'short' });
+const WEEKDAY_UTC = new Intl.DateTimeFormat('en', { weekday: 'short', timeZone: 'UTC' });
+
 /** "14:05" today, "Mon 14:05" within a week, else "2025-03-01 14:05" (local time of the browser). */
 export function formatWhen(iso: string | null | undefined, now: Date = new Date()): string {
   if (!iso) return '';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   const time = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
-  const sameDay = d.toDateString() === now.toDateString();
+  const sameDay =
+    d.getFullYear() === now.getFullYear() && d.getMonth() === now.getMonth() && d.getDate() === now.getDate();
   if (sameDay) return time;
   const diffDays = Math.abs(d.getTime() - now.getTime()) / 86_400_000;
-  if (diffDays < 6) return `${d.toLocaleDateString('en', { weekday: 'short' })} ${time}`;
+  if (diffDays < 6) return `${WEEKDAY.format(d)} ${time}`;
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${time}`;
 }
 
@@ -45,10 +50,7 @@ export function formatLocal(local: string): string {
   const [y, mo, d] = date.split('-');
   const [h, mi, s] = time.split(':');
   if (!y || !mo || !d || !h || !mi) return local;
-  const weekday = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d))).toLocaleDateString('en', {
-    weekday: 'short',
-    timeZone: 'UTC',
-  });
+  const weekday = WEEKDAY_UTC.format(new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d))));
   return `${weekday} ${y}-${mo}-${d} ${h}:${mi}${s && s !== '00' ? `:${s}` : ''}`;
 }
 

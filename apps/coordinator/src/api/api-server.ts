@@ -12,7 +12,7 @@ import { RunsController } from './runs.controller';
 import { SystemController } from './system.controller';
 import { TasksController } from './tasks.controller';
 import { UiController } from './ui.controller';
-import { registerDashboard, resolveDashboardDir } from './dashboard';
+import { dashboardMissing, registerDashboard, resolveDashboardDir } from './dashboard';
 import { API_OPTIONS, COORDINATOR } from './tokens';
 import { ResponseCache } from './response-cache';
 
@@ -64,6 +64,7 @@ export class ApiModule {
 
 /** Nest's own log lines go through our logger (stderr, -v levels); Nest internals only at -vvv. */
 const nestLog = getLogger('nest');
+const dashboardLog = getLogger('api.dashboard');
 
 class NestLogBridge implements LoggerService {
   log(message: unknown): void {
@@ -128,6 +129,7 @@ export async function createApiServer(
     bodyLimitBytes: input.limits?.bodyLimitBytes,
   });
   if (options.dashboard) await registerDashboard(app, options.dashboard);
+  else if (input.dashboard !== null) dashboardLog.warn(dashboardMissing(input.dashboard));
   try {
     await app.listen(input.port, input.host);
   } catch (err) {

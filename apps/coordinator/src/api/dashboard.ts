@@ -41,6 +41,18 @@ export function resolveDashboardDir(configured: string | null | undefined): stri
   return defaultDashboardDir();
 }
 
+/**
+ * Why there is no dashboard, in words a user can act on: told at start-up (a warning), in `GET /`'s JSON index and
+ * in the 503 answers of `/api/ui`. An installed package carries `web/out`; a clone builds it with `make build`.
+ */
+export function dashboardMissing(configured?: string | null): string {
+  if (configured === null) return 'The web dashboard is switched off for this server.';
+  if (configured !== undefined) {
+    return `The web dashboard directory ${configured} has no index.html: build the dashboard (\`make web\`) or point to its \`web/out\` directory.`;
+  }
+  return 'The web dashboard is not built (no web/out/index.html next to this installation), so / answers a JSON index: in a clone run `make build` (or `make web`) and restart; a package made with `npm pack` ships it.';
+}
+
 const SECURITY_HEADERS: Record<string, string> = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',

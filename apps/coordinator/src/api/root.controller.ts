@@ -5,7 +5,7 @@ import { PRODUCT_NAME, VERSION } from '@ccs/core';
 import type { Coordinator } from '../coordinator';
 import { API_OPTIONS, COORDINATOR } from './tokens';
 import type { ApiServerOptions } from './api-server';
-import { sendDashboardIndex } from './dashboard';
+import { dashboardMissing, sendDashboardIndex } from './dashboard';
 
 /**
  * `GET /api`: a self-describing index of the API. `GET /`: the web dashboard when it is built and served, else the
@@ -34,6 +34,7 @@ export class RootController {
       mode: this.c.state.health().mode,
       base_url: base,
       dashboard: this.options.dashboard ? `${base}/` : null,
+      dashboard_hint: this.options.dashboard ? null : dashboardMissing(),
       openapi: `${base}/api/openapi.json`,
       docs: `${base}/api/docs`,
       endpoints: this.options.routes().map((r) => `${r.method} ${r.url}`),

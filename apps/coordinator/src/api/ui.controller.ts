@@ -6,6 +6,7 @@ import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ValidationError } from '@ccs/core';
 import { API_OPTIONS } from './tokens';
+import { dashboardMissing } from './dashboard';
 import type { ApiServerOptions } from './api-server';
 
 /** Panels of the dashboard, as the original's UI inspection endpoints named them. */
@@ -157,9 +158,7 @@ export class DashboardRenderer {
 
   /** What is missing for rendering, in words a user can act on; null when everything is there. */
   async missing(): Promise<string | null> {
-    if (!this.options.dashboard) {
-      return 'The web dashboard is not built: run `make web` (or `npm ci --prefix web && npm run build --prefix web`) and restart.';
-    }
+    if (!this.options.dashboard) return dashboardMissing();
     if (!fs.existsSync(this.chromiumPath)) {
       return `No Chromium at ${this.chromiumPath}: install it with \`apt-get install -y chromium\` (Debian/Ubuntu) or point chromiumPath at one.`;
     }

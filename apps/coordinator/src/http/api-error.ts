@@ -165,6 +165,8 @@ export function mapHttpError(err: unknown, options: MapErrorOptions = {}): Mappe
     const mapped = fromCause && fastifyRequestError(fromCause, options.bodyLimit);
     if (mapped) return mapped;
     const status = err.getStatus();
+    // A 503 says what is missing (a dashboard not built, no Chromium) for the user to act on: not an internal error.
+    if (status === 503) return { status, body: apiErrorBody(codeForStatus(status), httpExceptionMessage(err)) };
     if (status >= 500) return internal(status, STATUS_CODES[status] ?? 'Internal server error');
     return { status, body: apiErrorBody(codeForStatus(status), httpExceptionMessage(err)) };
   }

@@ -1,7 +1,13 @@
 import 'reflect-metadata';
 import { request as httpRequest } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { BadRequestException, HttpException, InternalServerErrorException, NotFoundException } from '@nestjs/common';
+import {
+  BadRequestException,
+  HttpException,
+  InternalServerErrorException,
+  NotFoundException,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
 import { ConflictError, ValidationError } from '@ccs/core';
@@ -61,6 +67,20 @@ describe('mapHttpError', () => {
     expect(mapHttpError(new BadRequestException(['a is bad', 'b is bad'])).body.error.message).toBe(
       'a is bad; b is bad',
     );
+  });
+
+  it('keeps the message of a 503, which says what is missing (not an internal error)', () => {
+    const mapped = mapHttpError(new ServiceUnavailableException('The web dashboard is not built: run make build'));
+    expect(mapped).toEqual({
+      status: 503,
+      body: {
+        error: {
+          code: 'SERVICE_UNAVAILABLE',
+          message: 'The web dashboard is not built: run make build',
+          details: null,
+        },
+      },
+    });
   });
 
   it('hides the internals of 5xx errors behind an error id', () => {
