@@ -23,6 +23,8 @@ export interface LocalRuntimeOptions {
   clock?: Clock;
   /** Grace for running runs on shutdown before they are killed. */
   shutdownGraceMs?: number;
+  /** Directory of the built dashboard; omitted = `web/out` when built, null = none (see ApiServerOptions). */
+  dashboard?: string | null;
 }
 
 export interface LocalRuntime {
@@ -109,7 +111,12 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
   try {
     await coordinator.start();
     await worker.start();
-    api = await createApiServer(coordinator, { host: o.host, port: o.port, apiToken: o.apiToken });
+    api = await createApiServer(coordinator, {
+      host: o.host,
+      port: o.port,
+      apiToken: o.apiToken,
+      dashboard: o.dashboard,
+    });
   } catch (err) {
     await worker.stop().catch(() => undefined);
     await coordinator.stop().catch(() => undefined);

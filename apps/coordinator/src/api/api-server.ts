@@ -12,7 +12,7 @@ import { RunsController } from './runs.controller';
 import { SystemController } from './system.controller';
 import { TasksController } from './tasks.controller';
 import { UiController } from './ui.controller';
-import { registerDashboard, resolveDashboardDir } from './dashboard';
+import { DASHBOARD_ROUTES, registerDashboard, resolveDashboardDir } from './dashboard';
 import { API_OPTIONS, COORDINATOR } from './tokens';
 import { ResponseCache } from './response-cache';
 
@@ -124,6 +124,8 @@ export async function createApiServer(
       apiToken: input.apiToken,
       allowedHosts: input.allowedHosts,
       allowedOrigins: input.allowedOrigins,
+      // Without a dashboard, `GET /` answers the API index (data), so only a served dashboard makes routes public.
+      publicRoutes: options.dashboard ? DASHBOARD_ROUTES : [],
     },
     bodyLimitBytes: input.limits?.bodyLimitBytes,
   });
