@@ -70,7 +70,12 @@ export function ProfilesDialog({ profileId, onClose }: { profileId?: string | nu
     const body = {
       name,
       description,
-      env_vars: vars.map(({ original: _o, ...v }) => ({ ...v, value: v.source === 'unset' ? '' : v.value })),
+      // A stored row goes back with its id (its masked value then keeps the secret); a new row ('' id) gets one.
+      env_vars: vars.map(({ original: _o, id, ...v }) => ({
+        ...(id ? { id } : {}),
+        ...v,
+        value: v.source === 'unset' ? '' : v.value,
+      })),
     };
     await save.run(profile ? 'save the profile' : 'create the profile', async () => {
       if (profile) await api.put(`/api/profiles/${profile.id}`, body);
@@ -284,7 +289,7 @@ export function ProfilesDialog({ profileId, onClose }: { profileId?: string | nu
           <button
             type="button"
             className="btn btn-small"
-            onClick={() => setVars([...vars, { name: '', source: 'static', value: '', config: null }])}
+            onClick={() => setVars([...vars, { id: '', name: '', source: 'static', value: '', config: null }])}
           >
             + Add variable
           </button>
