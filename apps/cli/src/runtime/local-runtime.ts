@@ -2,7 +2,7 @@ import * as os from 'node:os';
 import { machineTimeZone } from '@ccs/core';
 import { DataStore, RunLogFiles, openDataStore, selectLogFilesToPrune } from '@ccs/storage';
 import { Clock, getLogger, runMetrics, startTelemetry, systemClock } from '@ccs/shared';
-import { FileLogStore, InMemoryTransport } from '@ccs/transport';
+import { FileLogStore, InMemoryTransport, LogCapPolicy, applyLogCapsFrom } from '@ccs/transport';
 import { ApiServer, ChokidarFileWatcher, Coordinator, createApiServer } from '@ccs/coordinator';
 import { NodeWorker, createRunExecutor, expandPath } from '@ccs/node';
 
@@ -48,7 +48,9 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
   const telemetry = startTelemetry({ mode: 'gui', env: o.env });
   const transport = new InMemoryTransport();
   const queueDepths = (): Promise<Record<string, number>> => Promise.resolve(transport.depth());
-  const logs = new FileLogStore(RunLogFiles.forDataDir(store.dataDir));
+  // Each run's logs are capped by the max_log_bytes it was dispatched with (applyLogCapsFrom, below).
+  const logCap = new LogCapPolicy(store.settings.get().max_log_bytes);
+  const logs = new FileLogStore(RunLogFiles.forDataDir(store.dataDir), logCap);
   const expansion = { homeDir, env: o.env };
   const coordinator = new Coordinator({
     store,
@@ -100,7 +102,7 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
       heartbeatIntervalMs: LOCAL_HEARTBEAT_MS,
       shutdownDeadlineMs: o.shutdownGraceMs ?? 5_000,
     },
-    transport.createCommandSource(),
+    applyLogCapsFrom(transport.createCommandSource(), logCap),
     transport.eventBus,
     executor,
     clock,
