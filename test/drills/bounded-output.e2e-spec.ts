@@ -77,7 +77,6 @@ describe('drill: output far past the cap, read concurrently', () => {
       ...Array.from({ length: 5 }, (_, i) => download(`/api/runs/${runId}/logs${i % 2 ? '?kind=jsonl' : ''}`)),
     ]);
     const peak = sampler.stop();
-    // eslint-disable-next-line no-console -- the measured numbers are part of the drill's report
     console.log(`read drill (capped run): baseline ${baseline.toFixed(0)} MB, peak ${peak.toFixed(0)} MB`);
     expect(sizes.slice(5).every((n) => n > CAP - 64 * 1024)).toBe(true);
     expect(peak - baseline).toBeLessThanOrEqual(50);
@@ -98,7 +97,6 @@ describe('drill: output far past the cap, read concurrently', () => {
       ]),
     );
     const peak = sampler.stop();
-    // eslint-disable-next-line no-console -- the measured numbers are part of the drill's report
     console.log(`read drill (12 MB run): baseline ${baseline.toFixed(0)} MB, peak ${peak.toFixed(0)} MB`);
     for (const [detail, whole] of reads) {
       expect(detail).toBeLessThanOrEqual(1024 * 1024);

@@ -59,7 +59,6 @@ describe('drill: 20 event-stream clients that never read', () => {
       'every sleeper to be dropped',
     );
     const peak = sampler.stop();
-    // eslint-disable-next-line no-console -- the measured numbers are part of the drill's report
     console.log(
       `SSE drill: baseline ${baseline.toFixed(0)} MB, peak ${peak.toFixed(0)} MB (+${(peak - baseline).toFixed(0)} MB)`,
     );
