@@ -55,6 +55,8 @@ export interface DaemonOptions extends AwsClientOptions {
   host: string;
   port: number;
   apiToken: string | null;
+  allowedHosts?: string[];
+  allowedOrigins?: string[];
   nodeTimeoutMs: number;
   pollSeconds: number;
 }
@@ -116,7 +118,13 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningMode> {
   let api: ApiServer | null = null;
   try {
     await coordinator.start();
-    api = await createApiServer(coordinator, { host: o.host, port: o.port, apiToken: o.apiToken });
+    api = await createApiServer(coordinator, {
+      host: o.host,
+      port: o.port,
+      apiToken: o.apiToken,
+      allowedHosts: o.allowedHosts,
+      allowedOrigins: o.allowedOrigins,
+    });
   } catch (err) {
     await coordinator.stop().catch(() => undefined);
     await store.close().catch(() => undefined);

@@ -14,6 +14,9 @@ export interface LocalRuntimeOptions {
   host: string;
   port: number;
   apiToken: string | null;
+  /** More names clients use for the API and more origins of pages that may use it (see HttpSecurityOptions). */
+  allowedHosts?: string[];
+  allowedOrigins?: string[];
   /** `--mock-mode` for this process (settings.json is not changed). */
   mockMode: boolean;
   /** The environment runs start from. */
@@ -117,6 +120,8 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
       host: o.host,
       port: o.port,
       apiToken: o.apiToken,
+      allowedHosts: o.allowedHosts,
+      allowedOrigins: o.allowedOrigins,
       dashboard: o.dashboard,
     });
   } catch (err) {
