@@ -1,5 +1,6 @@
 import { SubCommand } from 'nest-commander';
 import { RUN_STATUSES, Run } from '@ccs/core';
+import { ApiUnreachableError } from '../../client/api-client.errors';
 import { CommandGroup } from '../ccs-command.base';
 import { ApiCommand, FORCE_OPTION, finishWaitedRun, path, withOutput } from './api-command.base';
 import { RunDetail, runDetail, runsTable } from './api-tables';
@@ -126,12 +127,21 @@ export class RunsLogsCommand extends ApiCommand {
     }
     // Streamed to stdout as it arrives: a log of any size needs no more memory than a chunk.
     const decoder = new TextDecoder();
-    await this.api().stream(path('runs', id, 'logs'), { kind: o.raw ? 'jsonl' : undefined }, (chunk) => {
-      const text = decoder.decode(chunk, { stream: true });
-      if (text) this.out.write(text);
-    });
+    let bytes = 0;
+    const { interrupted } = await this.api().stream(
+      path('runs', id, 'logs'),
+      { kind: o.raw ? 'jsonl' : undefined },
+      (chunk) => {
+        bytes += chunk.byteLength;
+        const text = decoder.decode(chunk, { stream: true });
+        if (text) this.out.write(text);
+      },
+    );
     const rest = decoder.decode();
     if (rest) this.out.write(rest);
+    if (interrupted) {
+      throw new ApiUnreachableError(`the connection broke off after ${bytes} bytes of the log; run the command again`);
+    }
   }
 }
 
