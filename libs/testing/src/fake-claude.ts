@@ -3,14 +3,7 @@ import * as path from 'node:path';
 
 /** Behaviours of the fake `claude` executable (env FAKE_CLAUDE_MODE). */
 export type FakeClaudeMode =
-  | 'success'
-  | 'fail'
-  | 'hang'
-  | 'ignore-sigterm'
-  | 'flood-stderr'
-  | 'flood-stdout'
-  | 'exit-code'
-  | 'slow';
+  'success' | 'fail' | 'hang' | 'ignore-sigterm' | 'flood-stderr' | 'flood-stdout' | 'exit-code' | 'slow';
 
 export interface FakeClaudeEnvOptions {
   mode?: FakeClaudeMode;
