@@ -3,6 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { getLogger } from '@ccs/shared';
 import type { Coordinator } from '../coordinator';
+import { apiErrorBody } from '../http';
 import type { HubEvent } from '../events/event-hub';
 import type { ApiServerOptions } from './api-server';
 import { LiveStreams } from './live-streams';
@@ -77,7 +78,7 @@ export class EventsController {
     });
     if (!registered) {
       raw.writeHead(503, { 'content-type': 'application/json', connection: 'close' });
-      raw.end(JSON.stringify({ error: { code: 'SERVER_STOPPING', message: 'the server is stopping', details: null } }));
+      raw.end(JSON.stringify(apiErrorBody('SERVER_STOPPING', 'the server is stopping')));
       return;
     }
     raw.writeHead(200, {

@@ -6,6 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ValidationError, isTerminalRunStatus } from '@ccs/core';
 import type { LogKind } from '@ccs/transport';
 import type { Coordinator } from '../coordinator';
+import { apiErrorBody } from '../http';
 import { parseByteRange } from './byte-range';
 import { LiveStreams } from './live-streams';
 import { queryFlag, queryInt } from './query';
@@ -119,7 +120,12 @@ export class RunsController {
       return reply
         .code(416)
         .headers({ 'content-range': `bytes */${size}`, 'x-log-size': String(size) })
-        .send({ error: { code: 'RANGE_NOT_SATISFIABLE', message: `the log has ${size} bytes`, details: null } });
+        .send(
+          apiErrorBody(
+            'RANGE_NOT_SATISFIABLE',
+            `the log has ${size} bytes; ask for a range that starts before its end`,
+          ),
+        );
     }
     if (asked) {
       range = asked;
@@ -150,7 +156,7 @@ export class RunsController {
     let stopped = false;
     if (!this.streams.add(raw, () => (stopped = true))) {
       raw.writeHead(503, { 'content-type': 'application/json', connection: 'close' });
-      raw.end(JSON.stringify({ error: { code: 'SERVER_STOPPING', message: 'the server is stopping', details: null } }));
+      raw.end(JSON.stringify(apiErrorBody('SERVER_STOPPING', 'the server is stopping')));
       return;
     }
     raw.on('error', () => undefined); // a client that went away; the loop below notices
