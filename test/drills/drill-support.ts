@@ -111,3 +111,28 @@ export async function listAllRuns(port: number, query = ''): Promise<RunSummary[
   } while (cursor);
   return out;
 }
+
+/** Resident memory of a process, MB (Linux /proc). */
+export function rssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1] ?? NaN) / 1024;
+}
+
+/** Samples a process's RSS every 20 ms until stopped; `peak()` is the highest seen so far (MB). */
+export function sampleRss(pid: number): { peak: () => number; stop: () => number } {
+  let peak = rssMb(pid);
+  const timer = setInterval(() => {
+    try {
+      peak = Math.max(peak, rssMb(pid));
+    } catch {
+      // the process ended
+    }
+  }, 20);
+  return {
+    peak: () => peak,
+    stop: () => {
+      clearInterval(timer);
+      return peak;
+    },
+  };
+}

@@ -173,6 +173,32 @@ describe('gui binary: token and crash safety', () => {
     );
   });
 
+  it('refuses at start a token that could never arrive intact (spaces), from the flag or the environment', async () => {
+    await expect(startGui({ dataDir: path.join(dir, 'sp1'), args: ['--api-token', ' '.repeat(20)] })).rejects.toThrow(
+      /The API token must be printable ASCII without spaces; character 1 is not/,
+    );
+    await expect(
+      startGui({ dataDir: path.join(dir, 'sp2'), env: { CLAUDE_SCHEDULER_API_TOKEN: `${'a'.repeat(16)} b` } }),
+    ).rejects.toThrow(/character 17 is not/);
+  });
+
+  it('answers the names and origins given by --allowed-host / --allowed-origin, and no others', async () => {
+    const gui = await startGui({
+      dataDir: path.join(dir, 'allowed'),
+      args: ['--allowed-host', 'scheduler.example.com', '--allowed-origin', 'https://scheduler.example.com'],
+    });
+    try {
+      const as = (host: string, extra: Record<string, string> = {}) =>
+        request(gui.port, 'GET', '/api/health', { headers: { host, ...extra } });
+      expect((await as('scheduler.example.com')).status).toBe(200);
+      expect((await as('other.example.com')).status).toBe(403);
+      expect((await as('scheduler.example.com', { origin: 'https://scheduler.example.com' })).status).toBe(200);
+      expect((await as('scheduler.example.com', { origin: 'https://evil.example.com' })).status).toBe(403);
+    } finally {
+      await gui.stop();
+    }
+  });
+
   it('a second gui on the same data directory fails fast naming the holder pid', async () => {
     const gui = await startGui({ dataDir: path.join(dir, 'lock') });
     try {

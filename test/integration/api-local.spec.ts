@@ -141,6 +141,35 @@ describe('REST API (local runtime)', () => {
     expect(copy.json.tasks).toHaveLength(1);
   });
 
+  it('keeps a secret when its variable is renamed and sent back masked with its id; never stores a mask', async () => {
+    const secret = 'SUPERSECRET-renamed-0123';
+    const created = await api('POST', '/api/profiles', {
+      name: 'rename',
+      env_vars: [{ name: 'OLD_NAME', source: 'static', value: secret }],
+    });
+    const [stored] = created.json.profile.env_vars;
+    expect(stored).toMatchObject({ name: 'OLD_NAME', value: 'SUPE****', id: expect.any(String) });
+    const renamed = await api('PUT', `/api/profiles/${created.json.profile.id}`, {
+      env_vars: [{ ...stored, name: 'NEW_NAME' }],
+    });
+    expect(renamed.status).toBe(200);
+    expect(renamed.json.profile.env_vars[0]).toMatchObject({ id: stored.id, name: 'NEW_NAME', value: 'SUPE****' });
+    const file = JSON.parse(fs.readFileSync(path.join(dir, 'data', 'profiles.json'), 'utf8')) as unknown;
+    const onDisk = (Array.isArray(file) ? file : (file as { profiles: any[] }).profiles).find(
+      (x: { id: string }) => x.id === created.json.profile.id,
+    );
+    expect(onDisk.env_vars[0]).toMatchObject({ id: stored.id, name: 'NEW_NAME', value: secret });
+    // The same rename without the id (an old client): refused rather than storing "SUPE****" as the secret.
+    const { id: _id, ...withoutId } = stored;
+    const refused = await api('PUT', `/api/profiles/${created.json.profile.id}`, {
+      env_vars: [{ ...withoutId, name: 'THIRD_NAME' }],
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.json.error.details).toEqual([
+      { field: 'env_vars[0].value', message: expect.stringMatching(/masked/) },
+    ]);
+  });
+
   it('serves hot lists pre-encoded with an ETag, answers 304 to pollers, and invalidates on writes', async () => {
     const first = await fetch(`${base}/api/tasks`);
     const etag = first.headers.get('etag');

@@ -100,7 +100,7 @@ describe('dashboard in a browser: layout at 1,024 and 768 px, the stopped server
       route.fulfill({
         status: 200,
         headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' },
-        body: 'event: server-stopping\ndata: {}\n\n',
+        body: 'event: server.stopping\ndata: {}\n\n',
       }),
     );
     await open('');

@@ -18,12 +18,21 @@ export interface CliConfig {
   processEnv: Readonly<Record<string, string | undefined>>;
   /** `CLAUDE_SCHEDULER_API_URL`: where `cli …` finds the scheduler's REST API (the `--api-url` flag wins). */
   apiUrlEnv: string | undefined;
-  /** `CLAUDE_SCHEDULER_API_TOKEN`: the bearer token `cli …` sends (the `--api-token` flag wins). */
+  /**
+   * `CLAUDE_SCHEDULER_API_TOKEN`: the bearer token `cli …` sends and `gui`/`daemon` require (the `--api-token` flag
+   * wins). Only an empty value counts as unset: a token of spaces is passed on, to be refused with a message.
+   */
   apiTokenEnv: string | undefined;
+  /** `CLAUDE_SCHEDULER_ALLOWED_HOSTS` (comma-separated): more names clients use for the API (`--allowed-host`). */
+  allowedHostsEnv: string[];
+  /** `CLAUDE_SCHEDULER_ALLOWED_ORIGINS` (comma-separated): more origins of pages that may use the API. */
+  allowedOriginsEnv: string[];
 }
 
 export const API_URL_ENV = 'CLAUDE_SCHEDULER_API_URL';
 export const API_TOKEN_ENV = 'CLAUDE_SCHEDULER_API_TOKEN';
+export const ALLOWED_HOSTS_ENV = 'CLAUDE_SCHEDULER_ALLOWED_HOSTS';
+export const ALLOWED_ORIGINS_ENV = 'CLAUDE_SCHEDULER_ALLOWED_ORIGINS';
 
 export const CLI_CONFIG = Symbol('CLI_CONFIG');
 
@@ -34,8 +43,18 @@ export function loadCliConfig(env: NodeJS.ProcessEnv = process.env, home: string
     hostName: os.hostname(),
     processEnv: { ...env },
     apiUrlEnv: nonEmpty(env[API_URL_ENV]),
-    apiTokenEnv: nonEmpty(env[API_TOKEN_ENV]),
+    apiTokenEnv: env[API_TOKEN_ENV] === '' ? undefined : env[API_TOKEN_ENV],
+    allowedHostsEnv: splitList(env[ALLOWED_HOSTS_ENV]),
+    allowedOriginsEnv: splitList(env[ALLOWED_ORIGINS_ENV]),
   };
+}
+
+/** `a, b,c` → ['a', 'b', 'c']; unset or empty → []. */
+export function splitList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 /** An empty variable (`export X=`) counts as unset, so it never becomes an empty URL or token. */

@@ -62,6 +62,20 @@ describe('tasks run --wait and the runs group', () => {
     expect(followed.stdout).toMatch(/--max-turns 3/);
   }, 60_000);
 
+  it('runs logs prints the text log, or with --raw the stream-json, streamed', async () => {
+    const [text, raw] = await Promise.all([
+      cli(gui, ['runs', 'logs', plainRun.id]),
+      cli(gui, ['runs', 'logs', plainRun.id, '--raw']),
+    ]);
+    expect(ok(text).stdout).toContain('[scheduler] run');
+    expect(text.stdout).toContain('Fake Claude finished: say hello');
+    const lines = ok(raw).stdout.trimEnd().split('\n');
+    expect(lines.map((l) => (JSON.parse(l) as { type: string }).type)).toEqual(
+      expect.arrayContaining(['system', 'assistant', 'result']),
+    );
+    expect(raw.stdout).not.toContain('[scheduler]');
+  }, 60_000);
+
   it('lists, shows and tables the runs: newest first, with status, cost and tokens', async () => {
     const [list, table, get, tasks] = await Promise.all([
       cli(gui, ['runs', 'list', '--task', 'Flaky', '-n', '1']),
@@ -85,6 +99,10 @@ describe('tasks run --wait and the runs group', () => {
     expect(ok(get).stdout).toMatch(/│ status +│ success/);
     expect(get.stdout).toMatch(/│ tokens in\/out +│ 22\/60/);
     expect(get.stdout).toContain('Output:');
+    expect(
+      json<{ run: { output_tail: { truncated: boolean } } }>(ok(await cli(gui, ['runs', 'get', plainRun.id]))).run
+        .output_tail.truncated,
+    ).toBe(false);
 
     expect(ok(tasks).stdout).toMatch(
       new RegExp(

@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /** Behaviours of the fake `claude` executable (env FAKE_CLAUDE_MODE). */
-export type FakeClaudeMode = 'success' | 'fail' | 'hang' | 'ignore-sigterm' | 'flood-stderr' | 'exit-code' | 'slow';
+export type FakeClaudeMode =
+  'success' | 'fail' | 'hang' | 'ignore-sigterm' | 'flood-stderr' | 'flood-stdout' | 'exit-code' | 'slow';
 
 export interface FakeClaudeEnvOptions {
   mode?: FakeClaudeMode;
@@ -16,6 +17,8 @@ export interface FakeClaudeEnvOptions {
   delayMs?: number;
   /** flood-stderr: MB written to stderr before any stdout (default 10). */
   stderrMb?: number;
+  /** flood-stdout: MB of assistant text events between init and result (default 100). */
+  stdoutMb?: number;
   /** exit-code mode: the exit code (default 3). */
   exitCode?: number;
 }
@@ -79,6 +82,7 @@ export function fakeClaudeEnv(opts: FakeClaudeEnvOptions = {}): Record<string, s
   if (opts.scriptPath) env['FAKE_CLAUDE_SCRIPT'] = opts.scriptPath;
   if (opts.delayMs !== undefined) env['FAKE_CLAUDE_DELAY_MS'] = String(opts.delayMs);
   if (opts.stderrMb !== undefined) env['FAKE_CLAUDE_STDERR_MB'] = String(opts.stderrMb);
+  if (opts.stdoutMb !== undefined) env['FAKE_CLAUDE_STDOUT_MB'] = String(opts.stdoutMb);
   if (opts.exitCode !== undefined) env['FAKE_CLAUDE_EXIT_CODE'] = String(opts.exitCode);
   return env;
 }

@@ -9,7 +9,10 @@ import { EnvelopeDto, PAYLOAD_DTOS } from './message.dto';
  */
 export const MESSAGE_VERSION = 1;
 
-/** The settings a node needs to execute a run, copied from the coordinator's settings at dispatch. */
+/**
+ * The settings a node needs to execute a run, copied from the coordinator's settings at dispatch. `max_log_bytes`
+ * is optional: coordinators of an older version do not send it (the node then uses its default cap).
+ */
 export type ExecutionSettings = Pick<
   Settings,
   | 'mock_mode'
@@ -20,7 +23,8 @@ export type ExecutionSettings = Pick<
   | 'max_output_bytes'
   | 'mock_duration_ms'
   | 'default_working_directory'
->;
+> &
+  Partial<Pick<Settings, 'max_log_bytes'>>;
 
 export interface ExecuteRunPayload {
   run: Run;

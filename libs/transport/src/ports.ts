@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { CommandEnvelope, EventEnvelope } from './messages';
 
 /**
@@ -43,15 +44,43 @@ export interface EventSource {
  * Run logs: appended while the run progresses, read afterwards (and while it runs). Two streams per run: `log`
  * (every line of stdout/stderr plus the scheduler's own notes, for people) and `jsonl` (Claude's raw stream-json
  * stdout, for the Output/Raw views).
+ *
+ * Each stream of a run is capped (`LogCapPolicy`, setting `max_log_bytes`): past the cap the first part and the
+ * last part are kept with marker lines between them. The stored bytes only ever grow (the kept tail is appended
+ * by `finalize`), so byte offsets a reader holds stay valid.
  */
 export type LogKind = 'log' | 'jsonl';
 
+/** A byte range of a stored log, streamed. */
+export interface LogSlice {
+  /** Stored size of the whole log, bytes, when the slice was opened. */
+  size: number;
+  /** Offset of the first byte of `body` (the requested start, at most `size`). */
+  start: number;
+  /** Offset one past the last byte of `body`. */
+  end: number;
+  /** The bytes [start, end), read from storage as the consumer pulls them. Consume it or destroy it. */
+  body: Readable;
+}
+
 export interface LogStore {
+  /** Appends lines (a newline after each), in call order per log, within the run's cap. */
   append(runId: string, lines: readonly string[], kind?: LogKind): Promise<void>;
-  /** Marks the log complete (the AWS adapter uploads the final object). */
+  /**
+   * Marks the logs complete: a capped log gets its kept tail appended, and the AWS adapter uploads the final
+   * object.
+   */
   finalize(runId: string): Promise<void>;
-  /** The text from byte `offset`, or null when there is none. */
+  /** The text from byte `offset`, or null when there is none. Whole in memory (≤ the cap): prefer `open`. */
   read(runId: string, kind?: LogKind, offset?: number): Promise<string | null>;
+  /** The stored size in bytes; null when there is no such log. */
+  size(runId: string, kind: LogKind): Promise<number | null>;
+  /**
+   * Streams the stored bytes [start, end) (end defaults to the size; both clamped to it) without holding them in
+   * memory; null when there is no such log.
+   */
+  open(runId: string, kind: LogKind, range?: { start?: number; end?: number }): Promise<LogSlice | null>;
+  /** Deletes both streams of the run. Idempotent. */
   delete(runId: string): Promise<void>;
 }
 

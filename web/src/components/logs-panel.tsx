@@ -101,6 +101,18 @@ export function LogsPanel() {
       const what = tab === 'errors' ? 'No errors.' : running ? 'Fills in when the run ends.' : 'Nothing recorded.';
       return <span className="muted">{what}</span>;
     }
+    if (tab !== 'errors' && detail.output_tail?.truncated) {
+      // A large run: the API sends the last part only; the whole log streams from /api/runs/{id}/logs.
+      return (
+        <>
+          <span className="muted">
+            {`[The last part of ${detail.output_tail.raw_size} bytes of output. All of it: ${detail.output_tail.more}]`}
+            {'\n'}
+          </span>
+          {text[tab]}
+        </>
+      );
+    }
     if (tab === 'errors')
       return errors.map((l, i) => (
         <span key={i} className="log-line log-error">

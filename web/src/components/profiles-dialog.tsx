@@ -78,7 +78,12 @@ export function ProfilesDialog({ profileId, onClose }: { profileId?: string | nu
   const body = {
     name,
     description,
-    env_vars: vars.map(({ original: _o, ...v }) => ({ ...v, value: v.source === 'unset' ? '' : v.value })),
+    // A stored row goes back with its id (its masked value then keeps the secret); a new row ('' id) gets one.
+    env_vars: vars.map(({ original: _o, id, ...v }) => ({
+      ...(id ? { id } : {}),
+      ...v,
+      value: v.source === 'unset' ? '' : v.value,
+    })),
   };
   const f = save.liveFields(body);
 
@@ -325,7 +330,7 @@ export function ProfilesDialog({ profileId, onClose }: { profileId?: string | nu
             className="btn btn-small"
             onClick={() => {
               focusNext.current = `[aria-label="Variable ${vars.length + 1} name"]`;
-              setVars([...vars, { name: '', source: 'static', value: '', config: null }]);
+              setVars([...vars, { id: '', name: '', source: 'static', value: '', config: null }]);
             }}
           >
             + Add variable

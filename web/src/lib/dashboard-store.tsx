@@ -359,7 +359,7 @@ export function DashboardProvider({ children }: { children: React.ReactNode }) {
         case 'resync':
           soon('all', refreshAll, 0);
           break;
-        case 'server-stopping':
+        case 'server.stopping':
           patch({ connection: 'stopped' });
           break;
         default:
@@ -391,7 +391,7 @@ export function DashboardProvider({ children }: { children: React.ReactNode }) {
       'node.deleted',
       'occurrence.created',
       'resync',
-      'server-stopping',
+      'server.stopping',
     ];
     const open = (): void => {
       source = new EventSource(eventsUrl());

@@ -29,7 +29,12 @@ export interface RunTotals {
 }
 
 export type TaskView = Task & { stats?: RunTotals; next_fire_time?: string | null };
-export type RunDetail = Run & { output: string | null; raw_output: string | null };
+/** `GET /api/runs/{id}`: output and raw_output are the last part of a large run's output (output_tail says so). */
+export type RunDetail = Run & {
+  output: string | null;
+  raw_output: string | null;
+  output_tail?: { truncated: boolean; raw_size: number; log_size: number; more: string };
+};
 
 export interface Health {
   status: string;

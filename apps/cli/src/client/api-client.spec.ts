@@ -219,6 +219,8 @@ describe('ApiClientFactory', () => {
       processEnv: {},
       apiUrlEnv: env.url,
       apiTokenEnv: env.token,
+      allowedHostsEnv: [],
+      allowedOriginsEnv: [],
     });
 
   it('flag beats env beats the default URL', () => {

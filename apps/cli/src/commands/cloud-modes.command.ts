@@ -11,7 +11,7 @@ import { DataDirectoryService } from '../debug/data-directory.service';
 import { DAEMON_ENV, NODE_ENV } from '../runtime/cloud.config';
 import type { RunningMode } from '../runtime/cloud-runtime';
 import { CcsCommand } from './ccs-command.base';
-import { parsePort } from './gui.command';
+import { ALLOWED_HOST_OPTION, ALLOWED_ORIGIN_OPTION, collectList, parsePort } from './gui.command';
 
 const log = getLogger('cli.cloud');
 
@@ -115,6 +115,8 @@ interface DaemonFlags {
   apiPort?: number;
   host?: string;
   apiToken?: string;
+  allowedHost?: string[];
+  allowedOrigin?: string[];
   region?: string;
   profile?: string;
   nodeTimeout?: number;
@@ -181,6 +183,14 @@ export class DaemonCommand extends CloudCommand {
   parseToken(v: string): string {
     return v;
   }
+  @Option(ALLOWED_HOST_OPTION)
+  parseAllowedHost(v: string, previous?: string[]): string[] {
+    return collectList(v, previous);
+  }
+  @Option(ALLOWED_ORIGIN_OPTION)
+  parseAllowedOrigin(v: string, previous?: string[]): string[] {
+    return collectList(v, previous);
+  }
   @Option({ flags: '--region <region>', description: 'AWS region (default: the SDK chain)' })
   parseRegion(v: string): string {
     return v;
@@ -218,6 +228,8 @@ export class DaemonCommand extends CloudCommand {
       host: this.pick(f.host, env.host, '--host') ?? '127.0.0.1',
       port: f.apiPort ?? (this.config.processEnv[env.apiPort] ? parsePort(this.config.processEnv[env.apiPort]!) : 8787),
       apiToken: this.pick(f.apiToken, env.apiToken, '--api-token') ?? null,
+      allowedHosts: f.allowedHost ?? this.config.allowedHostsEnv,
+      allowedOrigins: f.allowedOrigin ?? this.config.allowedOriginsEnv,
       region: this.pick(f.region, env.region, '--region'),
       profile: this.pick(f.profile, env.profile, '--profile'),
       nodeTimeoutMs: num(f.nodeTimeout, env.nodeTimeout, 90) * 1000,

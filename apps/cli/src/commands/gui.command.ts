@@ -3,7 +3,7 @@ import { Inject } from '@nestjs/common';
 import { Command, Option } from 'nest-commander';
 import { PRODUCT_NAME, VERSION, ValidationError } from '@ccs/core';
 import { currentLogLevel, getLogger } from '@ccs/shared';
-import { API_TOKEN_ENV, CLI_CONFIG, CliConfig } from '../cli.config';
+import { ALLOWED_HOSTS_ENV, ALLOWED_ORIGINS_ENV, API_TOKEN_ENV, CLI_CONFIG, CliConfig, splitList } from '../cli.config';
 
 import { DataDirectoryService } from '../debug/data-directory.service';
 import { CcsCommand } from './ccs-command.base';
@@ -14,9 +14,28 @@ interface GuiOptions {
   restport?: number;
   host?: string;
   apiToken?: string;
+  allowedHost?: string[];
+  allowedOrigin?: string[];
   mockMode?: boolean;
   open?: boolean;
 }
+
+/** A repeatable option that also takes comma-separated values. */
+export function collectList(value: string, previous: string[] = []): string[] {
+  return [...previous, ...splitList(value)];
+}
+
+export const ALLOWED_HOST_OPTION = {
+  flags: '--allowed-host <host>',
+  description:
+    `another name clients use for this server, e.g. a reverse proxy's (name or name:port; repeatable; env ` +
+    `${ALLOWED_HOSTS_ENV}). See docs/security.md`,
+};
+
+export const ALLOWED_ORIGIN_OPTION = {
+  flags: '--allowed-origin <origin>',
+  description: `another origin whose pages may use the API, e.g. https://scheduler.example.com (repeatable; env ${ALLOWED_ORIGINS_ENV})`,
+};
 
 export function parsePort(value: string): number {
   const n = /^\d+$/.test(value) ? Number(value) : NaN;
@@ -60,6 +79,16 @@ export class GuiCommand extends CcsCommand {
     return value;
   }
 
+  @Option(ALLOWED_HOST_OPTION)
+  parseAllowedHost(value: string, previous?: string[]): string[] {
+    return collectList(value, previous);
+  }
+
+  @Option(ALLOWED_ORIGIN_OPTION)
+  parseAllowedOrigin(value: string, previous?: string[]): string[] {
+    return collectList(value, previous);
+  }
+
   @Option({ flags: '--mock-mode', description: 'simulate Claude runs for this process (settings.json unchanged)' })
   parseMockMode(): boolean {
     return true;
@@ -82,6 +111,8 @@ export class GuiCommand extends CcsCommand {
       host,
       port,
       apiToken,
+      allowedHosts: options.allowedHost ?? this.config.allowedHostsEnv,
+      allowedOrigins: options.allowedOrigin ?? this.config.allowedOriginsEnv,
       mockMode: options.mockMode === true,
       env: this.config.processEnv,
       homeDir: this.config.home,

@@ -12,7 +12,7 @@ export interface EnvVarReport {
   /** Where the value comes from (`env var "HOME"`, `aws_sm secret "prod/key"`); never the secret itself. */
   from: string;
   outcome: 'set' | 'unset' | 'skipped' | 'error';
-  /** Masked (first 4 chars + `****`, or `****` up to 8 chars) unless settings.unmask_env_vars. */
+  /** Masked (`maskSecret`: `****` below 16 characters, else the first 4 + `****`) unless settings.unmask_env_vars. */
   value: string | null;
   length: number | null;
   error: string | null;

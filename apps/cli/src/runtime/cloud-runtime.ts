@@ -10,7 +10,9 @@ import { openDataStore } from '@ccs/storage';
 import { getLogger, runMetrics, startTelemetry, systemClock } from '@ccs/shared';
 import {
   BufferedEventBus,
+  LogCapPolicy,
   S3LogStore,
+  applyLogCapsFrom,
   SnsCommandBus,
   SnsEventBus,
   SqsCommandSource,
@@ -59,6 +61,8 @@ export interface DaemonOptions extends AwsClientOptions {
   host: string;
   port: number;
   apiToken: string | null;
+  allowedHosts?: string[];
+  allowedOrigins?: string[];
   nodeTimeoutMs: number;
   pollSeconds: number;
 }
@@ -131,7 +135,13 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningMode> {
   let api: ApiServer | null = null;
   try {
     await coordinator.start();
-    api = await createApiServer(coordinator, { host: o.host, port: o.port, apiToken: o.apiToken });
+    api = await createApiServer(coordinator, {
+      host: o.host,
+      port: o.port,
+      apiToken: o.apiToken,
+      allowedHosts: o.allowedHosts,
+      allowedOrigins: o.allowedOrigins,
+    });
   } catch (err) {
     await coordinator.stop().catch(() => undefined);
     await store.close().catch(() => undefined);
@@ -206,9 +216,11 @@ export async function startNode(o: NodeOptions): Promise<RunningMode> {
   // OpenTelemetry when the OTEL_* variables ask for it (off by default): the `execute` spans of this node's runs.
   const telemetry = startTelemetry({ mode: 'node', env: o.env });
   const events = new BufferedEventBus(new SnsEventBus(sns, { controlBusArn: o.controlBusArn }));
-  const logs = new S3LogStore(s3, { bucket: o.bucket, spoolDir: path.join(o.workDir, 'spool') });
+  // Each run's logs are capped by the max_log_bytes the coordinator dispatched it with (applyLogCapsFrom, below).
+  const logCap = new LogCapPolicy();
+  const logs = new S3LogStore(s3, { bucket: o.bucket, spoolDir: path.join(o.workDir, 'spool'), logCap });
   await logs.start();
-  const commands = new SqsCommandSource(sqs, sns, {
+  const sqsCommands = new SqsCommandSource(sqs, sns, {
     nodeQueueUrl: o.commandQueueUrl,
     commandTopicArn,
     deadLetterQueueUrl: nodeDlqUrl ?? undefined,
@@ -216,6 +228,7 @@ export async function startNode(o: NodeOptions): Promise<RunningMode> {
     waitTimeSeconds: o.pollSeconds,
     visibilityTimeoutSeconds: o.visibilityTimeoutSeconds,
   });
+  const commands = applyLogCapsFrom(sqsCommands, logCap);
   const executor = createRunExecutor({
     nodeId: o.nodeId,
     clock: systemClock,

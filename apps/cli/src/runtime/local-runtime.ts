@@ -2,7 +2,7 @@ import * as os from 'node:os';
 import { machineTimeZone } from '@ccs/core';
 import { DataStore, RunLogFiles, openDataStore, selectLogFilesToPrune } from '@ccs/storage';
 import { Clock, getLogger, runMetrics, startTelemetry, systemClock } from '@ccs/shared';
-import { FileLogStore, InMemoryTransport } from '@ccs/transport';
+import { FileLogStore, InMemoryTransport, LogCapPolicy, applyLogCapsFrom } from '@ccs/transport';
 import { ApiServer, ChokidarFileWatcher, Coordinator, createApiServer } from '@ccs/coordinator';
 import { NodeWorker, createRunExecutor, expandPath } from '@ccs/node';
 
@@ -14,6 +14,9 @@ export interface LocalRuntimeOptions {
   host: string;
   port: number;
   apiToken: string | null;
+  /** More names clients use for the API and more origins of pages that may use it (see HttpSecurityOptions). */
+  allowedHosts?: string[];
+  allowedOrigins?: string[];
   /** `--mock-mode` for this process (settings.json is not changed). */
   mockMode: boolean;
   /** The environment runs start from. */
@@ -23,6 +26,8 @@ export interface LocalRuntimeOptions {
   clock?: Clock;
   /** Grace for running runs on shutdown before they are killed. */
   shutdownGraceMs?: number;
+  /** Directory of the built dashboard; omitted = `web/out` when built, null = none (see ApiServerOptions). */
+  dashboard?: string | null;
 }
 
 export interface LocalRuntime {
@@ -46,7 +51,9 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
   const telemetry = startTelemetry({ mode: 'gui', env: o.env });
   const transport = new InMemoryTransport();
   const queueDepths = (): Promise<Record<string, number>> => Promise.resolve(transport.depth());
-  const logs = new FileLogStore(RunLogFiles.forDataDir(store.dataDir));
+  // Each run's logs are capped by the max_log_bytes it was dispatched with (applyLogCapsFrom, below).
+  const logCap = new LogCapPolicy(store.settings.get().max_log_bytes);
+  const logs = new FileLogStore(RunLogFiles.forDataDir(store.dataDir), logCap);
   const expansion = { homeDir, env: o.env };
   const coordinator = new Coordinator({
     store,
@@ -98,7 +105,7 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
       heartbeatIntervalMs: LOCAL_HEARTBEAT_MS,
       shutdownDeadlineMs: o.shutdownGraceMs ?? 5_000,
     },
-    transport.createCommandSource(),
+    applyLogCapsFrom(transport.createCommandSource(), logCap),
     transport.eventBus,
     executor,
     clock,
@@ -109,7 +116,14 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
   try {
     await coordinator.start();
     await worker.start();
-    api = await createApiServer(coordinator, { host: o.host, port: o.port, apiToken: o.apiToken });
+    api = await createApiServer(coordinator, {
+      host: o.host,
+      port: o.port,
+      apiToken: o.apiToken,
+      allowedHosts: o.allowedHosts,
+      allowedOrigins: o.allowedOrigins,
+      dashboard: o.dashboard,
+    });
   } catch (err) {
     await worker.stop().catch(() => undefined);
     await coordinator.stop().catch(() => undefined);

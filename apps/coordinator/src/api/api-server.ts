@@ -1,10 +1,12 @@
+import type { Server } from 'node:http';
 import { DynamicModule, INestApplication, LoggerService, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getLogger, isLevelEnabled } from '@ccs/shared';
 import type { Coordinator } from '../coordinator';
 import { HttpServerLimits, assertBindAllowed, configureHttpApp, createFastifyAdapterOptions } from '../http';
-import { EventsController } from './events.controller';
+import { EventsController, SseLimits } from './events.controller';
+import { LiveStreams } from './live-streams';
 import { JobsController } from './jobs.controller';
 import { ProfilesController } from './profiles.controller';
 import { RootController } from './root.controller';
@@ -12,7 +14,7 @@ import { RunsController } from './runs.controller';
 import { SystemController } from './system.controller';
 import { TasksController } from './tasks.controller';
 import { UiController } from './ui.controller';
-import { dashboardMissing, registerDashboard, resolveDashboardDir } from './dashboard';
+import { DASHBOARD_ROUTES, dashboardMissing, registerDashboard, resolveDashboardDir } from './dashboard';
 import { API_OPTIONS, COORDINATOR } from './tokens';
 import { ResponseCache } from './response-cache';
 
@@ -34,7 +36,15 @@ export interface ApiServerOptions {
   dashboard?: string | null;
   /** Chromium used by `/api/ui/screenshot` and `/api/ui/analysis`. Default `/usr/bin/chromium`. */
   chromiumPath?: string | null;
+  /** Memory bounds of the event stream (per client backlog, replay); defaults in DEFAULT_SSE_LIMITS. */
+  sse?: Partial<SseLimits>;
 }
+
+/**
+ * On close, connections still open this long after the long-lived streams were ended (a client in the middle of
+ * a slow request, a socket that will not let go) are cut, so shutdown never waits on clients.
+ */
+const FORCE_CLOSE_AFTER_MS = 2000;
 
 export const API_CONTROLLERS = [
   RootController,
@@ -56,6 +66,7 @@ export class ApiModule {
       providers: [
         { provide: COORDINATOR, useValue: coordinator },
         { provide: API_OPTIONS, useValue: options },
+        { provide: LiveStreams, useValue: new LiveStreams() },
         { provide: ResponseCache, useFactory: () => new ResponseCache(coordinator.hub) },
       ],
     };
@@ -125,6 +136,8 @@ export async function createApiServer(
       apiToken: input.apiToken,
       allowedHosts: input.allowedHosts,
       allowedOrigins: input.allowedOrigins,
+      // Without a dashboard, `GET /` answers the API index (data), so only a served dashboard makes routes public.
+      publicRoutes: options.dashboard ? DASHBOARD_ROUTES : [],
     },
     bodyLimitBytes: input.limits?.bodyLimitBytes,
   });
@@ -146,9 +159,22 @@ export async function createApiServer(
   const port = typeof address === 'object' && address ? address.port : input.port;
   options.publicUrl = `http://${displayHost.includes(':') ? `[${displayHost}]` : displayHost}:${port}`;
   let closing: Promise<void> | null = null;
+  const shutdown = async (): Promise<void> => {
+    // Event streams and followed logs first: each gets a last word and is ended, so nothing holds close() open.
+    app.get(LiveStreams).stopAll('server stopping');
+    const server: Server = app.getHttpServer();
+    const force = setTimeout(() => server.closeAllConnections(), FORCE_CLOSE_AFTER_MS);
+    force.unref();
+    try {
+      // Fastify closes idle keep-alive sockets at once (forceCloseConnections: 'idle') and answers 503 meanwhile.
+      await app.close();
+    } finally {
+      clearTimeout(force);
+    }
+  };
   return {
     app,
     url: options.publicUrl,
-    close: () => (closing ??= app.close()),
+    close: () => (closing ??= shutdown()),
   };
 }

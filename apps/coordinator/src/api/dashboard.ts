@@ -62,6 +62,13 @@ const SECURITY_HEADERS: Record<string, string> = {
 };
 
 /**
+ * The routes that serve the dashboard's files (the static plugin's wildcard and `GET /`, which answers
+ * index.html): the only ones that need no API token and may be loaded from other sites — the files hold no data,
+ * and the browser must be able to load the page that then asks for the token.
+ */
+export const DASHBOARD_ROUTES: readonly string[] = ['/', '/*'];
+
+/**
  * Serves the files of the export. `/` itself is answered by RootController (which falls back to the JSON index
  * when there is no build), so the static plugin serves no index; unknown paths fall through to the API's 404.
  */

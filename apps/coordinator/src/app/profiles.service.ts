@@ -2,11 +2,9 @@ import { randomUUID } from 'node:crypto';
 import {
   ConflictError,
   CreateProfileDto,
-  EnvVar,
   Profile,
   UpdateProfileDto,
   maskProfile,
-  maskSecret,
   mergeProfileUpdate,
   profileFromCreateDto,
 } from '@ccs/core';
@@ -15,8 +13,9 @@ import { validated } from './validate';
 
 /**
  * Profile use cases. Static values are secrets: responses mask them unless the caller asks for unmasked values
- * AND settings allow it (`unmask_env_vars`). An update that sends back a masked value keeps the stored secret,
- * so editing a profile in the dashboard never replaces a secret with its mask.
+ * AND settings allow it (`unmask_env_vars`). Variables carry stable ids: an update that sends a variable back with
+ * its id and its masked value keeps the stored secret (also when it was renamed), and a masked value that matches
+ * no stored secret is refused, so editing a profile never replaces a secret with its mask.
  */
 export class ProfilesService {
   constructor(private readonly ctx: CoordinatorContext) {}
@@ -43,8 +42,7 @@ export class ProfilesService {
   async update(id: string, body: unknown): Promise<Profile> {
     const current = this.ctx.store.profiles.resolve(id);
     const dto = validated(UpdateProfileDto, body);
-    const merged = mergeProfileUpdate(current, dto, this.ctx.clock.now().toISOString());
-    const profile = { ...merged, env_vars: merged.env_vars.map((v) => keepMaskedSecret(v, current.env_vars)) };
+    const profile = mergeProfileUpdate(current, dto, this.ctx.clock.now().toISOString());
     await this.save(profile);
     return maskProfile(profile);
   }
@@ -77,10 +75,4 @@ export class ProfilesService {
     await this.ctx.store.profiles.put(p);
     this.ctx.hub.publish('profile.changed', maskProfile(p));
   }
-}
-
-function keepMaskedSecret(v: EnvVar, previous: readonly EnvVar[]): EnvVar {
-  if (v.source !== 'static') return v;
-  const old = previous.find((p) => p.name === v.name && p.source === 'static');
-  return old && old.value && v.value === maskSecret(old.value) ? { ...v, value: old.value } : v;
 }

@@ -7,6 +7,7 @@ import {
   formatStreamJson,
   isTerminalRunStatus,
 } from '@ccs/core';
+import type { LogKind, LogSlice } from '@ccs/transport';
 import type { CoordinatorContext } from './context';
 import { validated } from './validate';
 
@@ -16,7 +17,31 @@ export interface RunPage {
   next_cursor: string | null;
 }
 
-export type RunDetail = Run & { output: string | null; raw_output: string | null };
+/** Where `output` / `raw_output` of a run detail come from, and how to get the rest. */
+export interface OutputTail {
+  /** True when `raw_output` is only the last part of the stored stream-json output. */
+  truncated: boolean;
+  /** Offset of `raw_output`'s first byte in the stored stream-json log (`GET …/logs?kind=jsonl`). */
+  raw_start: number;
+  /** Bytes of the stored stream-json log (`.jsonl`). */
+  raw_size: number;
+  /** Bytes of the stored text log (`.log`). */
+  log_size: number;
+  /** How to read the whole output. */
+  more: string;
+}
+
+/**
+ * A run with the last part of its output: `raw_output` is the tail of the stored stream-json (whole lines, at
+ * most a few hundred KiB), `output` its Output-view text; the whole detail stays under 1 MiB, however large the
+ * run's output. `output_tail` says what was left out and where to stream the rest from.
+ */
+export type RunDetail = Run & { output: string | null; raw_output: string | null; output_tail: OutputTail };
+
+/** Most bytes of a serialized run detail (`GET /api/runs/{id}` answers `{ run: <detail> }`). */
+export const RUN_DETAIL_MAX_BYTES = 1024 * 1024 - 1024;
+/** First try at the raw tail; halved until the detail fits RUN_DETAIL_MAX_BYTES. */
+const RAW_TAIL_BYTES = 384 * 1024;
 
 function encodeCursor(r: Run): string {
   return Buffer.from(JSON.stringify([r.scheduled_time, r.id])).toString('base64url');
@@ -67,18 +92,85 @@ export class RunsApiService {
     };
   }
 
+  /** The run with a bounded tail of its output (see RunDetail). */
   async get(idOrPrefix: string): Promise<RunDetail> {
     const run = this.ctx.store.runs.resolve(idOrPrefix);
-    const raw = await this.ctx.logs.read(run.id, 'jsonl').catch(() => null);
-    const legacyRaw = typeof run['raw_output'] === 'string' ? run['raw_output'] : null;
-    const rawOutput = raw ?? legacyRaw;
-    const legacyOutput = typeof run['output'] === 'string' ? run['output'] : null;
-    return { ...run, raw_output: rawOutput, output: rawOutput ? formatStreamJson(rawOutput) : legacyOutput };
+    const [rawSize, logSize] = await Promise.all([
+      this.ctx.logs.size(run.id, 'jsonl').catch(() => null),
+      this.ctx.logs.size(run.id, 'log').catch(() => null),
+    ]);
+    const more =
+      `GET /api/runs/${run.id}/logs?kind=jsonl streams the whole stream-json output and /api/runs/${run.id}/logs ` +
+      'the whole text log (Range: bytes=… or ?offset=&limit= for a part)';
+    for (let budget = RAW_TAIL_BYTES; ; budget = Math.floor(budget / 2)) {
+      let raw: string | null;
+      let rawStart = 0;
+      let truncated = false;
+      if (rawSize !== null) {
+        rawStart = Math.max(0, rawSize - budget);
+        let bytes = await this.readTail(run.id, rawStart, rawSize);
+        if (rawStart > 0) {
+          // Whole lines only: drop the cut first line (cut in bytes, before decoding a split character).
+          const nl = bytes.indexOf(0x0a);
+          const cut = nl < 0 ? bytes.length : nl + 1;
+          rawStart += cut;
+          bytes = bytes.subarray(cut);
+          truncated = true;
+        }
+        raw = bytes.toString('utf8');
+      } else {
+        // A run imported from the original keeps its output in the record: bounded the same way.
+        const legacy = typeof run['raw_output'] === 'string' ? run['raw_output'] : null;
+        raw = legacy === null ? null : tailChars(legacy, budget);
+        truncated = legacy !== null && raw !== legacy;
+      }
+      const legacyOutput = typeof run['output'] === 'string' ? tailChars(run['output'], budget) : null;
+      const output = raw ? tailChars(formatStreamJson(raw), budget) : legacyOutput;
+      const detail: RunDetail = {
+        ...run,
+        raw_output: raw,
+        output,
+        output_tail: { truncated, raw_start: rawStart, raw_size: rawSize ?? 0, log_size: logSize ?? 0, more },
+      };
+      // JSON escaping can make text several times longer: measure the answer itself.
+      if (Buffer.byteLength(JSON.stringify({ run: detail })) <= RUN_DETAIL_MAX_BYTES || budget < 1024) return detail;
+    }
   }
 
-  async logs(idOrPrefix: string, offset = 0): Promise<{ run: Run; text: string | null }> {
+  /**
+   * A byte range of one of the run's logs, streamed (null body size 0 when the log does not exist yet). The
+   * caller consumes or destroys `slice.body`.
+   */
+  async openLog(
+    idOrPrefix: string,
+    kind: LogKind,
+    range: { start?: number; end?: number } = {},
+  ): Promise<{ run: Run; slice: LogSlice | null }> {
     const run = this.ctx.store.runs.resolve(idOrPrefix);
-    return { run, text: await this.ctx.logs.read(run.id, 'log', offset) };
+    return { run, slice: await this.ctx.logs.open(run.id, kind, range) };
+  }
+
+  /** The run an id or unique prefix names (NotFoundError / AmbiguousIdError otherwise). */
+  resolve(idOrPrefix: string): Run {
+    return this.ctx.store.runs.resolve(idOrPrefix);
+  }
+
+  /** The run's current record; null once it was deleted. */
+  current(runId: string): Run | null {
+    return this.ctx.store.runs.get(runId) ?? null;
+  }
+
+  /** The stored size of one of the run's logs (0 when there is none yet). */
+  async logSize(runId: string, kind: LogKind): Promise<number> {
+    return (await this.ctx.logs.size(runId, kind)) ?? 0;
+  }
+
+  private async readTail(runId: string, start: number, end: number): Promise<Buffer> {
+    const slice = await this.ctx.logs.open(runId, 'jsonl', { start, end });
+    if (!slice) return Buffer.alloc(0);
+    const chunks: Buffer[] = [];
+    for await (const chunk of slice.body) chunks.push(Buffer.from(chunk as Buffer));
+    return Buffer.concat(chunks);
   }
 
   stop(idOrPrefix: string): Promise<Run> {
@@ -102,4 +194,12 @@ export class RunsApiService {
     this.ctx.hub.publish('run.deleted', { id: run.id, task_id: run.task_id });
     return run;
   }
+}
+
+/** The last `max` characters of a text, from a line start when it was cut. */
+function tailChars(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(text.length - max);
+  const nl = cut.indexOf('\n');
+  return nl < 0 ? cut : cut.slice(nl + 1);
 }

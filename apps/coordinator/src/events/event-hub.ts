@@ -24,21 +24,61 @@ export interface HubEvent {
   type: HubEventType;
   ts: string;
   data: unknown;
+  /** The event as one Server-Sent Events frame (`id:`, `event:`, `data:` lines), encoded once for every client. */
+  sse: string;
 }
 
 export type HubListener = (event: HubEvent) => void;
 
+/** Bounds of the replay buffer: the newest events are kept while both limits hold. */
+export interface EventHubLimits {
+  /** Most events kept (default 2000). */
+  maxEvents?: number;
+  /** Most bytes of SSE frames kept (default 8 MiB): a burst of large output chunks cannot hold more. */
+  maxBytes?: number;
+}
+
+/** What a reconnecting client may be sent at most before it is told to reload instead (`resync`). */
+export interface ReplayLimits {
+  maxEvents: number;
+  maxBytes: number;
+}
+
+interface Buffered {
+  id: number;
+  sse: string;
+}
+
 export class EventHub {
   private nextId = 1;
-  private readonly buffer: HubEvent[] = [];
+  // A ring of frames only (no `data` objects): its memory is what `maxBytes` counts.
+  private readonly buffer: Buffered[] = [];
+  private head = 0;
+  private bufferedBytes = 0;
   private readonly listeners = new Set<HubListener>();
+  private readonly maxEvents: number;
+  private readonly maxBytes: number;
 
-  constructor(private readonly capacity = 2000) {}
+  constructor(limits: EventHubLimits = {}) {
+    this.maxEvents = limits.maxEvents ?? 2000;
+    this.maxBytes = limits.maxBytes ?? 8 * 1024 * 1024;
+  }
 
   publish(type: HubEventType, data: unknown): HubEvent {
-    const event: HubEvent = { id: this.nextId++, type, ts: new Date().toISOString(), data };
-    this.buffer.push(event);
-    if (this.buffer.length > this.capacity) this.buffer.shift();
+    const id = this.nextId++;
+    const sse = `id: ${id}\nevent: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
+    const event: HubEvent = { id, type, ts: new Date().toISOString(), data, sse };
+    this.buffer.push({ id, sse });
+    this.bufferedBytes += sse.length;
+    while (this.size > this.maxEvents || (this.bufferedBytes > this.maxBytes && this.size > 0)) {
+      this.bufferedBytes -= this.buffer[this.head].sse.length;
+      this.head++;
+    }
+    // Drop the evicted prefix now and then (not on every publish: shifting a large array is O(n)).
+    if (this.head > 1024 && this.head * 2 > this.buffer.length) {
+      this.buffer.splice(0, this.head);
+      this.head = 0;
+    }
     for (const l of this.listeners) {
       try {
         l(event);
@@ -49,11 +89,23 @@ export class EventHub {
     return event;
   }
 
-  /** Events after `lastId` still in the buffer; `complete` is false when some were already evicted. */
-  since(lastId: number): { events: HubEvent[]; complete: boolean } {
-    const events = this.buffer.filter((e) => e.id > lastId);
-    const oldest = this.buffer[0]?.id ?? this.nextId;
-    return { events, complete: lastId + 1 >= oldest };
+  /**
+   * SSE frames of the events after `lastId`, oldest first. `complete` is false when some of them are no longer
+   * buffered, or when they exceed `limits` — then `frames` is empty and the client must reload its state.
+   */
+  since(lastId: number, limits: ReplayLimits): { frames: string[]; complete: boolean } {
+    const oldest = this.size > 0 ? this.buffer[this.head].id : this.nextId;
+    if (lastId + 1 < oldest) return { frames: [], complete: false };
+    const frames: string[] = [];
+    let bytes = 0;
+    // Ids are consecutive, so the first wanted event sits at a known index.
+    for (let i = this.head + Math.max(0, lastId + 1 - oldest); i < this.buffer.length; i++) {
+      const { sse } = this.buffer[i];
+      bytes += sse.length;
+      if (frames.length >= limits.maxEvents || bytes > limits.maxBytes) return { frames: [], complete: false };
+      frames.push(sse);
+    }
+    return { frames, complete: true };
   }
 
   subscribe(listener: HubListener): () => void {
@@ -63,5 +115,14 @@ export class EventHub {
 
   get lastId(): number {
     return this.nextId - 1;
+  }
+
+  /** Bytes of SSE frames held for replay. */
+  get replayBytes(): number {
+    return this.bufferedBytes;
+  }
+
+  private get size(): number {
+    return this.buffer.length - this.head;
   }
 }

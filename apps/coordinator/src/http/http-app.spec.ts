@@ -396,7 +396,7 @@ describe('HTTP infrastructure on a real Fastify server', () => {
       expect(bodyless.status).toBe(403);
     });
 
-    it("accepts the server's own origins and keeps GET open", async () => {
+    it("accepts the server's own origins; GETs from other origins are refused too", async () => {
       for (const origin of [server.base, `http://localhost:${server.port}`, `http://[::1]:${server.port}`]) {
         const res = await postJson(`${server.base}/api/demo/tasks`, JSON.stringify({ name: 'T', prompt: 'p' }), {
           origin,
@@ -408,7 +408,9 @@ describe('HTTP infrastructure on a real Fastify server', () => {
       });
       expect(other.status).toBe(403);
       const get = await fetch(`${server.base}/api/demo/ping`, { headers: { origin: 'https://evil.example' } });
-      expect(get.status).toBe(200);
+      expect(get.status).toBe(403);
+      const plain = await fetch(`${server.base}/api/demo/ping`);
+      expect(plain.status).toBe(200);
     });
 
     it('refuses a cross-site request without Origin by Sec-Fetch-Site', async () => {

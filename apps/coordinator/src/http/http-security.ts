@@ -5,19 +5,24 @@ import { ValidationError } from '@ccs/core';
 import { apiErrorBody } from './api-error';
 
 /**
- * Request-level defences of the API, as Fastify `onRequest` hooks (they run before body parsing, routing to Nest,
- * static files and the 404 handler, so nothing escapes them):
+ * Request-level defences of the API, as Fastify `onRequest` hooks. They run after Fastify has routed the request
+ * (so `request.routeOptions.url` names the route the router chose, with its own percent-decoding and matching
+ * rules) and before body parsing, Nest, static files and the 404 handler, so nothing escapes them:
  *
  * 1. Host allow-list (DNS rebinding): a page on evil.example whose name is re-pointed at 127.0.0.1 reaches us with
  *    `Host: evil.example:<port>`. Only our own names pass → 403 HOST_NOT_ALLOWED. (403 rather than 421: 421 makes
  *    HTTP/2 clients retry on a new connection, which cannot help here.)
- * 2. Origin check (CSRF): a browser page of another origin may send POST/PUT/PATCH/DELETE to a local port without
- *    reading the answer. State-changing requests whose `Origin` is not one of ours → 403 ORIGIN_NOT_ALLOWED.
- *    GET stays open (the dashboard's SSE stream, curl, links).
- * 3. JSON only: bodies of POST/PUT/PATCH must be `application/json` → else 415. This closes the "simple request"
+ * 2. Bearer token, deny by default: when a token is set, every request needs it → 401 UNAUTHORIZED (constant-time
+ *    compare), except requests the router sent to one of `publicRoutes` (the dashboard's static files). The
+ *    decision is taken on the matched route, never on the raw URL: `/%61pi/tasks` is routed to `/api/tasks` and
+ *    needs the token like `/api/tasks`; a spelling that routes nowhere needs it too.
+ * 3. Cross-site requests (CSRF and cross-site reads): a browser page of another site may send requests to a local
+ *    port. On every non-public route, a request whose `Sec-Fetch-Site` is `cross-site` or `same-site` (another port
+ *    of the same host name counts as the same *site*), or whose `Origin` is not one of ours, → 403
+ *    ORIGIN_NOT_ALLOWED. Requests without these headers (curl, the CLI) and same-origin ones (the dashboard) pass.
+ * 4. JSON only: bodies of POST/PUT/PATCH must be `application/json` → else 415. This closes the "simple request"
  *    hole (text/plain and form posts need no CORS preflight). A body-less POST (e.g. `POST /api/tasks/{id}/run`)
  *    needs no Content-Type.
- * 4. Optional bearer token for `/` and everything under `/api` → 401 UNAUTHORIZED (constant-time compare).
  *
  * Body size and slow-client limits live in the Fastify options (`createFastifyAdapterOptions`).
  */
@@ -31,10 +36,13 @@ export interface HttpSecurityOptions {
   allowedHosts?: readonly string[];
   /** Further origins allowed to send state-changing requests, e.g. `https://scheduler.example.com`. */
   allowedOrigins?: readonly string[];
-  /** When set, requests for which `requiresToken(path)` holds must send `Authorization: Bearer <token>`. */
+  /** When set, every request except those routed to `publicRoutes` must send `Authorization: Bearer <token>`. */
   apiToken?: string | null;
-  /** Which paths need the token. Default: `/` and `/api` with everything under it. */
-  requiresToken?: (path: string) => boolean;
+  /**
+   * Routes, as registered (`/*`, `/`), that need no token and may be loaded from other sites: only routes that
+   * serve static files holding no data (the dashboard). Default: none.
+   */
+  publicRoutes?: readonly string[];
 }
 
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
@@ -42,16 +50,12 @@ const WILDCARD_HOSTS = new Set(['', '0.0.0.0', '::', '[::]']);
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
 
-/**
- * The API (`/api` and below) needs the token; the dashboard's static files do not — they hold no data, and the
- * browser must be able to load the page that then asks for the token.
- */
-export function defaultRequiresToken(path: string): boolean {
-  return path === '/api' || path.startsWith('/api/');
-}
-
-/** Paths where a browser cannot send headers (EventSource), so the token may come as `?access_token=`. */
-const QUERY_TOKEN_PATHS = new Set(['/api/events']);
+/** Routes where a browser cannot send headers (EventSource), so the token may come as `?access_token=`. */
+const QUERY_TOKEN_ROUTES = new Set(['/api/events']);
+/** `Sec-Fetch-Site` values of requests a page of this origin (or the user, typing the URL) made. */
+const OWN_FETCH_SITES = new Set(['same-origin', 'none']);
+/** Printable ASCII without the space: what can travel in `Authorization: Bearer <token>` unchanged. */
+const TOKEN_RE = /^[\x21-\x7e]+$/;
 
 function queryToken(url: string): string | null {
   const q = url.indexOf('?');
@@ -109,6 +113,7 @@ export function isLoopbackHost(host: string): boolean {
  * @throws ValidationError (CLI exit code 2) with the fix in the message.
  */
 export function assertBindAllowed({ host, token }: { host: string; token?: string | null }): void {
+  if (token !== undefined && token !== null) assertTokenFormat(token);
   if (!isLoopbackHost(host) && !token) {
     throw new ValidationError(
       `Refusing to listen on ${host || '0.0.0.0'} without an API token: pass --api-token or set CLAUDE_SCHEDULER_API_TOKEN`,
@@ -117,6 +122,26 @@ export function assertBindAllowed({ host, token }: { host: string; token?: strin
   if (token && token.length < 16) {
     throw new ValidationError(
       `The API token is too short (${token.length} characters): use at least 16 random characters, e.g. the output of "openssl rand -hex 32"`,
+    );
+  }
+}
+
+/**
+ * A token must be printable ASCII without spaces: anything else either cannot be sent in a header (control
+ * characters, non-ASCII) or is mangled on the way (spaces split `Bearer <token>`), so it could never match.
+ * @throws ValidationError naming the first offending character's position.
+ */
+export function assertTokenFormat(token: string): void {
+  if (token.length === 0) {
+    throw new ValidationError(
+      'The API token is empty: pass a real token (e.g. the output of "openssl rand -hex 32") or none at all',
+    );
+  }
+  if (!TOKEN_RE.test(token)) {
+    const at = [...token].findIndex((ch) => !TOKEN_RE.test(ch));
+    throw new ValidationError(
+      `The API token must be printable ASCII without spaces; character ${at + 1} is not (a space, a control ` +
+        'character or a non-ASCII letter). Use e.g. the output of "openssl rand -hex 32"',
     );
   }
 }
@@ -187,11 +212,6 @@ function reject(
   void reply.code(status).headers(headers).send(apiErrorBody(code, message));
 }
 
-function pathOf(url: string): string {
-  const q = url.indexOf('?');
-  return q < 0 ? url : url.slice(0, q);
-}
-
 /**
  * Adds the security hooks to a Fastify instance (for Nest: `app.getHttpAdapter().getInstance()`). Call before
  * routes and plugins are registered (before `setupOpenApi`, `app.init()` or `listen`), so that they cover all of
@@ -205,14 +225,28 @@ export function registerSecurity(fastify: FastifyInstance, options: HttpSecurity
     if (!n) throw new ValidationError(`Invalid allowed origin "${o}": expected e.g. https://scheduler.example.com`);
     trustedOrigins.add(n);
   }
+  if (options.apiToken) assertTokenFormat(options.apiToken);
   const token = options.apiToken || null;
-  const requiresToken = options.requiresToken ?? defaultRequiresToken;
+  const publicRoutes = new Set(options.publicRoutes ?? []);
+
+  const isOurOrigin = (origin: string, conn: Connection): boolean => {
+    const normalized = normalizeOrigin(origin);
+    if (normalized === null) return false;
+    if (trustedOrigins.has(normalized)) return true;
+    const url = new URL(normalized);
+    const originHost = parseHostHeader(url.host);
+    return originHost !== null && hosts.allows(originHost, url.protocol === 'https:' ? 443 : 80, conn);
+  };
 
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     const socket = request.raw.socket;
     const conn: Connection = { localPort: socket?.localPort, localAddress: socket?.localAddress };
     const method = request.method.toUpperCase();
     const headers = request.headers;
+    // The route the router matched (its pattern, e.g. `/api/runs/:id`); undefined when nothing matched. Deciding
+    // on it, not on request.url, means the check and the router can never read a path differently.
+    const route = request.is404 ? undefined : request.routeOptions.url;
+    const isPublic = (method === 'GET' || method === 'HEAD') && route !== undefined && publicRoutes.has(route);
 
     // 1. Host
     const hostHeader = headers.host ?? '';
@@ -227,11 +261,11 @@ export function registerSecurity(fastify: FastifyInstance, options: HttpSecurity
       );
     }
 
-    // 2. Token
-    const path = pathOf(request.url);
-    if (token && requiresToken(path)) {
+    // 2. Token (deny by default)
+    if (token && !isPublic) {
       const m = /^Bearer +(\S+) *$/i.exec(headers.authorization ?? '');
-      const fromQuery = method === 'GET' && QUERY_TOKEN_PATHS.has(path) ? queryToken(request.url) : null;
+      const fromQuery =
+        method === 'GET' && route !== undefined && QUERY_TOKEN_ROUTES.has(route) ? queryToken(request.url) : null;
       const given = m?.[1] ?? fromQuery;
       if (!given || !tokensMatch(given, token)) {
         return reject(
@@ -244,31 +278,31 @@ export function registerSecurity(fastify: FastifyInstance, options: HttpSecurity
       }
     }
 
-    // 3. Origin of state-changing requests
-    if (STATE_CHANGING.has(method)) {
+    // 3. Cross-site requests: refused on every route that is not a static dashboard file.
+    if (!isPublic) {
       const origin = headers.origin;
-      if (origin !== undefined) {
-        const normalized = normalizeOrigin(origin);
-        const url = normalized ? new URL(normalized) : null;
-        const originHost = url ? parseHostHeader(url.host) : null;
-        const ours =
-          normalized !== null &&
-          (trustedOrigins.has(normalized) ||
-            (originHost !== null && hosts.allows(originHost, url!.protocol === 'https:' ? 443 : 80, conn)));
-        if (!ours) {
-          return reject(
-            reply,
-            403,
-            'ORIGIN_NOT_ALLOWED',
-            `Requests that change data are not accepted from origin "${origin}"`,
-          );
-        }
-      } else {
-        // Browsers always send Origin on these methods; Sec-Fetch-Site without it still tells a cross-site request.
-        const site = headers['sec-fetch-site'];
-        if (site !== undefined && site !== 'same-origin' && site !== 'none') {
-          return reject(reply, 403, 'ORIGIN_NOT_ALLOWED', `Cross-site requests that change data are not accepted`);
-        }
+      const site = headers['sec-fetch-site'];
+      if (origin !== undefined && !isOurOrigin(origin, conn)) {
+        return reject(
+          reply,
+          403,
+          'ORIGIN_NOT_ALLOWED',
+          STATE_CHANGING.has(method)
+            ? `Requests that change data are not accepted from origin "${origin}"`
+            : `The API does not answer pages of origin "${origin}"`,
+        );
+      }
+      // Browsers always send Sec-Fetch-Site (and Origin on these methods); without Origin it still tells a
+      // cross-site request, also for plain GETs (an <img>, <script> or navigation from another site).
+      if (site !== undefined && !OWN_FETCH_SITES.has(site)) {
+        return reject(
+          reply,
+          403,
+          'ORIGIN_NOT_ALLOWED',
+          STATE_CHANGING.has(method)
+            ? 'Cross-site requests that change data are not accepted'
+            : 'The API does not answer requests of other sites: open the dashboard or type the URL',
+        );
       }
     }
 

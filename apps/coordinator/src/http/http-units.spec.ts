@@ -125,13 +125,32 @@ describe('host helpers and assertBindAllowed', () => {
         'Refusing to listen on 0.0.0.0 without an API token: pass --api-token or set CLAUDE_SCHEDULER_API_TOKEN',
       ),
     );
-    expect(() => assertBindAllowed({ host: '192.168.1.5', token: '' })).toThrow(/Refusing to listen on 192\.168\.1\.5/);
+    expect(() => assertBindAllowed({ host: '192.168.1.5', token: null })).toThrow(
+      /Refusing to listen on 192\.168\.1\.5/,
+    );
     expect(() => assertBindAllowed({ host: '0.0.0.0', token: 'a'.repeat(32) })).not.toThrow();
     for (const host of ['127.0.0.1', '::1', 'localhost']) expect(() => assertBindAllowed({ host })).not.toThrow();
   });
 
   it('refuses a token too short to be a secret', () => {
     expect(() => assertBindAllowed({ host: '127.0.0.1', token: 'secret' })).toThrow(/too short \(6 characters\)/);
+  });
+
+  it('refuses tokens that could never arrive intact in a header: empty, spaces, control or non-ASCII characters', () => {
+    expect(() => assertBindAllowed({ host: '127.0.0.1', token: '' })).toThrow(/The API token is empty/);
+    expect(() => assertBindAllowed({ host: '127.0.0.1', token: ' '.repeat(20) })).toThrow(
+      new ValidationError(
+        'The API token must be printable ASCII without spaces; character 1 is not (a space, a control character ' +
+          'or a non-ASCII letter). Use e.g. the output of "openssl rand -hex 32"',
+      ),
+    );
+    expect(() => assertBindAllowed({ host: '127.0.0.1', token: `${'a'.repeat(16)} b` })).toThrow(/character 17 is/);
+    expect(() => assertBindAllowed({ host: '127.0.0.1', token: `${'a'.repeat(16)}\t` })).toThrow(/character 17/);
+    expect(() => assertBindAllowed({ host: '127.0.0.1', token: `${'a'.repeat(16)}é` })).toThrow(/character 17/);
+    expect(() => assertBindAllowed({ host: '127.0.0.1', token: `${'a'.repeat(16)}\u007f` })).toThrow(/character 17/);
+    expect(() =>
+      assertBindAllowed({ host: '0.0.0.0', token: '!#$%&()*+,-./0123456789:;<=>?@[\\]^_`{|}~' }),
+    ).not.toThrow();
   });
 
   it('compares tokens exactly', () => {
@@ -263,13 +282,40 @@ describe('registerSecurity on a bare Fastify instance', () => {
     }
   });
 
-  it('asks for the token only on protected paths', async () => {
-    const s = await serve('127.0.0.1', { host: '127.0.0.1', apiToken: 't'.repeat(16) });
+  it('asks for the token everywhere but on the public routes, decided on the route the router matched', async () => {
+    const s = await serve('127.0.0.1', { host: '127.0.0.1', apiToken: 't'.repeat(16), publicRoutes: ['/dashboard'] });
     try {
       const host = { host: `127.0.0.1:${s.port}` };
       expect(await get('127.0.0.1', s.port, '/dashboard', host)).toBe(200);
+      // %61 decodes to "a": the router sends this to /api/x, so the token check must too
+      expect(await get('127.0.0.1', s.port, '/%61pi/x', host)).toBe(401);
       expect(await get('127.0.0.1', s.port, '/api/x?q=1', host)).toBe(401);
+      // a path that routes nowhere is not public either (deny by default)
+      expect(await get('127.0.0.1', s.port, '/nothing', host)).toBe(401);
+      // a public route is public for reads only
+      expect(await get('127.0.0.1', s.port, '/dashboard', host, 'POST')).toBe(401);
       expect(await get('127.0.0.1', s.port, '/api/x', { ...host, authorization: `Basic ${'t'.repeat(16)}` })).toBe(401);
+      expect(await get('127.0.0.1', s.port, '/%61pi/x', { ...host, authorization: `Bearer ${'t'.repeat(16)}` })).toBe(
+        200,
+      );
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('refuses reads by pages of other sites on every route but the public ones', async () => {
+    const s = await serve('127.0.0.1', { host: '127.0.0.1', publicRoutes: ['/dashboard'] });
+    try {
+      const host = { host: `127.0.0.1:${s.port}` };
+      expect(await get('127.0.0.1', s.port, '/api/x', { ...host, 'sec-fetch-site': 'cross-site' })).toBe(403);
+      // another port of the same host name is the same *site*, not the same origin
+      expect(await get('127.0.0.1', s.port, '/api/x', { ...host, 'sec-fetch-site': 'same-site' })).toBe(403);
+      expect(await get('127.0.0.1', s.port, '/api/x', { ...host, origin: 'https://evil.example' })).toBe(403);
+      expect(await get('127.0.0.1', s.port, '/api/x', { ...host, origin: 'null' })).toBe(403);
+      expect(await get('127.0.0.1', s.port, '/api/x', { ...host, 'sec-fetch-site': 'same-origin' })).toBe(200);
+      expect(await get('127.0.0.1', s.port, '/api/x', { ...host, 'sec-fetch-site': 'none' })).toBe(200);
+      expect(await get('127.0.0.1', s.port, '/api/x', { ...host, origin: `http://127.0.0.1:${s.port}` })).toBe(200);
+      expect(await get('127.0.0.1', s.port, '/dashboard', { ...host, 'sec-fetch-site': 'cross-site' })).toBe(200);
     } finally {
       await s.close();
     }

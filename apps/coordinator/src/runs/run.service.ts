@@ -106,6 +106,7 @@ export class RunService {
       default_timeout_seconds: settings.default_timeout_seconds,
       stop_grace_seconds: settings.stop_grace_seconds,
       max_output_bytes: settings.max_output_bytes,
+      max_log_bytes: settings.max_log_bytes,
       mock_duration_ms: settings.mock_duration_ms,
       default_working_directory: settings.default_working_directory,
       ...this.overrides,

@@ -110,7 +110,8 @@ describe('env resolution', () => {
       expect(all).not.toContain('s3cr3t-from-cmd');
       expect(all).not.toContain('us-east-1');
       expect(all).toContain('ANTHROPIC_API_KEY=sk-a****');
-      expect(all).toContain('FROM_CMD=s3cr****');
+      // 15 characters: below the 16 from which a mask shows the first 4 (libs/core maskSecret)
+      expect(all).toContain('FROM_CMD=****');
       expect(registered).toEqual([secret, 's3cr3t-from-cmd', 'us-east-1']);
     });
 

@@ -169,7 +169,7 @@ function stderrText(stderr: string): string {
 /**
  * Sources that only ever hold secrets are always registered with the logger. Static and env values may be plain
  * settings ("true", "us-east-1"); registering those would blank such words in every later log line, so they are
- * registered only when long enough to be a credential (the same threshold below which `maskSecret` shows nothing).
+ * registered only when long enough to be a credential (more than 8 characters).
  */
 function shouldRegister(source: EnvVarSource, value: string): boolean {
   if (source === 'static' || source === 'env') return value.length > 8;

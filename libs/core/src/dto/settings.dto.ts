@@ -203,6 +203,17 @@ export class UpdateSettingsDto {
 
   @Field({
     type: 'integer',
+    min: 1024 * 1024,
+    max: 64 * 1024 * 1024 * 1024,
+    description:
+      'Most bytes stored per run for each of its logs (the text log and the raw stream-json): beyond it the first ' +
+      'and the last part are kept with a marker line saying how much was left out. Default 50 MiB.',
+    defaultValue: d.max_log_bytes,
+  })
+  max_log_bytes?: number;
+
+  @Field({
+    type: 'integer',
     min: 0,
     max: 600_000,
     description: 'How long a mock run takes, milliseconds.',

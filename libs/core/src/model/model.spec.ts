@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors';
 import { jobRunDirectory, normalizeJob } from './job';
-import { maskProfile, maskSecret, normalizeProfile } from './profile';
+import { looksMasked, maskProfile, maskSecret, normalizeProfile } from './profile';
 import { normalizeRun } from './run';
 import { DEFAULT_SETTINGS, normalizeSettings } from './settings';
 import { normalizeTask } from './task';
@@ -74,6 +74,25 @@ describe('profiles', () => {
     expect(m.env_vars[0].value).toBe('sk-a****');
     expect(m.env_vars[1].value).toBe('HOME');
     expect(maskSecret('short')).toBe('****');
+  });
+
+  it('shows no character of a secret shorter than 16, and the first 4 of a longer one', () => {
+    expect(maskSecret('123456789012')).toBe('****');
+    expect(maskSecret('123456789012345')).toBe('****');
+    expect(maskSecret('1234567890123456')).toBe('1234****');
+    expect(maskSecret('')).toBe('****');
+  });
+
+  it('tells mask-shaped text from secrets', () => {
+    for (const m of ['****', 'SUPE****', 'sk-a****', 'a****']) expect(looksMasked(m)).toBe(true);
+    for (const v of ['*****', 'SUPER****', 'secret', '**** ', 'ab**cd**']) expect(looksMasked(v)).toBe(false);
+  });
+
+  it('gives each variable a stable id: kept when present, assigned when missing', () => {
+    const p = normalizeProfile({ id: 'p', env_vars: [{ id: 'keep-me', name: 'A' }, { name: 'B' }] });
+    expect(p.env_vars[0].id).toBe('keep-me');
+    expect(p.env_vars[1].id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(normalizeProfile(p).env_vars.map((v) => v.id)).toEqual(p.env_vars.map((v) => v.id));
   });
 
   it('requires env var names', () => {

@@ -9,6 +9,11 @@ import { ValidationError } from '../errors';
  * (unset). `config` holds source options such as `region`, `profile`, `decrypt`, `timeout_seconds`.
  */
 export interface EnvVar {
+  /**
+   * Stable id of the variable within its profile, assigned by the server. Updates match variables by it (not by
+   * name, and never by a masked value), so renaming a variable keeps its stored secret.
+   */
+  id: string;
   name: string;
   source: EnvVarSource;
   value: string;
@@ -36,6 +41,8 @@ export function normalizeEnvVar(raw: unknown, path: string): EnvVar {
   if (!name) throw new ValidationError(`${path}.name is required`);
   return {
     ...o,
+    // Files written before variables had ids get one here; it is stored with the next write of the profile.
+    id: str(o, 'id', path, '') || randomUUID(),
     name,
     source: oneOf(o, 'source', path, ENV_VAR_SOURCES, 'static'),
     value: str(o, 'value', path, ''),
@@ -60,14 +67,61 @@ export function normalizeProfile(raw: unknown, path = 'profile', now = nowIso())
   };
 }
 
+/** Secrets shorter than this are masked as `****` alone: showing even 4 characters of them gives too much away. */
+export const MASK_REVEAL_MIN_LENGTH = 16;
+const MASK = '****';
+
 /**
- * Masks a secret for display: the first 4 characters then `****` (only `****` for short values).
- * Sources other than static never hold a secret in `value` (it is a reference), so callers mask only
- * static values and resolved values.
+ * Masks a secret for display. The rules: a value shorter than 16 characters becomes `****` (nothing of it is
+ * shown); a longer one shows its first 4 characters then `****` (`sk-a****`), enough to tell two keys apart.
+ * Sources other than static never hold a secret in `value` (it is a reference), so callers mask only static
+ * values and resolved values.
  */
 export function maskSecret(value: string): string {
-  if (value.length <= 8) return '****';
-  return `${value.slice(0, 4)}****`;
+  if (value.length < MASK_REVEAL_MIN_LENGTH) return MASK;
+  return `${value.slice(0, 4)}${MASK}`;
+}
+
+/** True for text shaped like a mask (`****`, or up to 4 characters then `****`): it is never stored as a secret. */
+export function looksMasked(value: string): boolean {
+  return /^[^*]{0,4}\*{4}$/u.test(value);
+}
+
+/**
+ * The variables of an update or a new profile with the stored secrets put back. Each variable is matched to the
+ * stored one with the same id (from a client that sends no ids: the same name, whose id it then keeps). A static
+ * variable whose value is the mask of its stored variable's secret keeps the stored value; the match never
+ * relies on the masked text itself. A masked-looking value that matches no stored secret is refused: storing
+ * `SUPE****` as the secret would silently break every later run.
+ * @param sentIds the ids the client sent, per variable (undefined = none sent)
+ * @throws ValidationError naming the variable
+ */
+export function restoreMaskedSecrets(
+  vars: readonly EnvVar[],
+  sentIds: readonly (string | undefined)[],
+  previous: readonly EnvVar[],
+): EnvVar[] {
+  const claimed = new Set(sentIds.filter((id) => id !== undefined));
+  return vars.map((v, i) => {
+    const id = sentIds[i];
+    let old = id !== undefined ? previous.find((p) => p.id === id) : undefined;
+    if (id === undefined) {
+      old = previous.find((p) => p.name === v.name && !claimed.has(p.id));
+      if (old) claimed.add(old.id);
+    }
+    const matched = old ? { ...v, id: old.id } : v;
+    if (v.source !== 'static') return matched;
+    if (old?.source === 'static' && old.value && v.value === maskSecret(old.value)) {
+      return { ...matched, value: old.value };
+    }
+    if (looksMasked(v.value)) {
+      const message =
+        `env_vars[${i}].value of ${v.name} is a masked value, not a secret: send the real value, or send the ` +
+        "variable's id unchanged so the stored secret is kept";
+      throw new ValidationError(message, [{ field: `env_vars[${i}].value`, message }]);
+    }
+    return matched;
+  });
 }
 
 /** A copy of the profile with every static value masked; references (env names, secret ids) stay visible. */

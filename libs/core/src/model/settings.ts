@@ -42,6 +42,11 @@ export interface Settings {
   stop_grace_seconds: number;
   /** Retained output per run before truncation, bytes (new). */
   max_output_bytes: number;
+  /**
+   * Most bytes stored per run and log stream (`.log`, `.jsonl`) (new): beyond it the first part and the last part
+   * are kept with a marker line between them.
+   */
+  max_log_bytes: number;
   /** How long a mock run takes, ms (new). */
   mock_duration_ms: number;
   default_overlap_policy: OverlapPolicy;
@@ -83,6 +88,7 @@ export const DEFAULT_SETTINGS: Settings = {
   default_timeout_seconds: 3600,
   stop_grace_seconds: 5,
   max_output_bytes: 10 * 1024 * 1024,
+  max_log_bytes: 50 * 1024 * 1024,
   mock_duration_ms: 1000,
   default_overlap_policy: 'skip',
   default_catchup_policy: 'run_once',
@@ -126,6 +132,7 @@ export function normalizeSettings(raw: unknown, path = 'settings'): Settings {
     default_timeout_seconds: num(o, 'default_timeout_seconds', path, d.default_timeout_seconds),
     stop_grace_seconds: num(o, 'stop_grace_seconds', path, d.stop_grace_seconds),
     max_output_bytes: num(o, 'max_output_bytes', path, d.max_output_bytes),
+    max_log_bytes: num(o, 'max_log_bytes', path, d.max_log_bytes),
     mock_duration_ms: num(o, 'mock_duration_ms', path, d.mock_duration_ms),
     default_overlap_policy: oneOf(o, 'default_overlap_policy', path, OVERLAP_POLICIES, d.default_overlap_policy),
     default_catchup_policy: oneOf(o, 'default_catchup_policy', path, CATCHUP_POLICIES, d.default_catchup_policy),

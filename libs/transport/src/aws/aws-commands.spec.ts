@@ -103,7 +103,13 @@ describe('SnsCommandBus', () => {
         value: '',
         [STATIC_VALUE_WITHHELD]: true,
       });
-      expect(p.env_vars[1]).toEqual({ name: 'DB_PASSWORD', source: 'aws_sm', value: 'prod/db', config: null });
+      expect(p.env_vars[1]).toEqual({
+        id: expect.any(String),
+        name: 'DB_PASSWORD',
+        source: 'aws_sm',
+        value: 'prod/db',
+        config: null,
+      });
     }
     // The caller's object is untouched.
     expect(cmd.payload.task_profile.env_vars[0].value).toBe('sk-very-secret-value');

@@ -38,6 +38,8 @@ const FILE_PROCESSES: Record<string, Process[] | Record<string, Process[]>> = {
   's3-log.store.ts': {
     PutObjectCommand: ['node'],
     GetObjectCommand: ['daemon', 'node'],
+    // The size of a log before a ranged read (authorised as s3:GetObject).
+    HeadObjectCommand: ['daemon', 'node'],
     DeleteObjectCommand: ['daemon'],
   },
 };

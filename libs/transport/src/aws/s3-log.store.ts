@@ -1,8 +1,20 @@
+import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { getLogger } from '@ccs/shared';
-import { RunLogFiles } from '@ccs/storage';
-import type { LogKind, LogStore } from '../ports';
+import { DIR_MODE, FILE_MODE, RunLogFiles } from '@ccs/storage';
+import { CappedLogWriter } from '../capped-log.writer';
+import { LogCapPolicy } from '../log-cap.policy';
+import { clampRange, localLogSize, openLocalLog } from '../log-file.range';
+import type { LogKind, LogSlice, LogStore } from '../ports';
 import { RetryOptions, withAwsRetry } from './aws-retry';
 import { TransportError, describeError } from './transport.errors';
 
@@ -20,6 +32,8 @@ export interface S3LogStoreConfig {
   maxRetryDelayMs?: number;
   /** Retries of reads and deletes (default: 4 attempts). */
   retry?: RetryOptions;
+  /** The per-run cap on stored log bytes (default: the default `max_log_bytes`), applied in the spool. */
+  logCap?: LogCapPolicy;
 }
 
 interface SpoolEntry {
@@ -39,21 +53,23 @@ const CONTENT_TYPE: Record<LogKind, string> = { log: 'text/plain; charset=utf-8'
 /**
  * Run logs in S3 (`logs/<run-id>.log`, `logs/<run-id>.jsonl`) written through a local spool.
  *
- * Chosen design: append() writes to the spool file only; a background loop uploads the WHOLE current file as the
- * object every `uploadIntervalMs` when it changed, and finalize() uploads it once more and then removes the
- * spool file. A whole-object PUT is idempotent, needs no multipart bookkeeping across restarts, and a failed
- * upload is simply repeated (run logs are bounded by `max_output_bytes`). While S3 is unreachable the spool keeps
+ * Chosen design: append() writes to the spool file only (capped per run by the LogCapPolicy, so a spool file never
+ * exceeds `max_log_bytes`); a background loop uploads the WHOLE current file as the object, streamed from the
+ * file, every `uploadIntervalMs` when it changed, and finalize() appends the kept tail of a capped log, uploads it
+ * once more and then removes the spool file. A whole-object PUT is idempotent, needs no multipart bookkeeping
+ * across restarts, and a failed upload is simply repeated. While S3 is unreachable the spool keeps
  * everything and the loop retries with backoff; `flush()` waits for it; `start()` picks up spool files a previous
  * process left behind and uploads them as final.
  *
  * Before the first append to a run in this process, an existing object is copied into the spool, so a log
  * written before (an earlier attempt on another node, a note by the coordinator) is continued, not overwritten.
  *
- * read() serves from the spool when the file is here (it is never older than the object), else from S3 with a
- * Range request for the offset.
+ * read(), size() and open() serve from the spool when the file is here (it is never older than the object), else
+ * from S3: open() streams a ranged GET, so a reader never holds a whole log.
  */
 export class S3LogStore implements LogStore {
   private readonly spool: RunLogFiles;
+  private readonly capped: CappedLogWriter;
   private readonly entries = new Map<string, SpoolEntry>();
   private readonly chains = new Map<string, Promise<void>>();
   private readonly seeded = new Set<string>();
@@ -68,6 +84,7 @@ export class S3LogStore implements LogStore {
     private readonly config: S3LogStoreConfig,
   ) {
     this.spool = new RunLogFiles(config.spoolDir);
+    this.capped = new CappedLogWriter(this.spool, config.logCap ?? new LogCapPolicy());
   }
 
   /** The object key of a run's log (validates the run id: a full UUID). */
@@ -104,7 +121,7 @@ export class S3LogStore implements LogStore {
     if (lines.length === 0) return Promise.resolve();
     return this.serial(runId, kind, async () => {
       await this.seed(runId, kind);
-      await this.spool.appendLines(runId, lines, kind);
+      await this.capped.append(runId, kind, lines);
       const k = `${runId}.${kind}`;
       const e = this.entries.get(k) ?? { runId: runId, kind, version: 0, uploaded: 0, final: false, inflight: null };
       e.version++;
@@ -120,10 +137,15 @@ export class S3LogStore implements LogStore {
    */
   async finalize(runId: string): Promise<void> {
     const id = runId;
+    // A capped log gets its kept tail appended to the spool file first: that is part of the final object.
+    await this.capped.finalize(id);
     for (const kind of KINDS) {
       await this.serial(id, kind, () => {
         const e = this.entries.get(`${id}.${kind}`);
-        if (e) e.final = true;
+        if (e) {
+          e.version++;
+          e.final = true;
+        }
         return Promise.resolve();
       });
     }
@@ -166,9 +188,67 @@ export class S3LogStore implements LogStore {
     }
   }
 
+  async size(runId: string, kind: LogKind): Promise<number | null> {
+    const key = this.key(runId, kind);
+    const local = await localLogSize(this.spool.path(runId, kind));
+    if (local !== null) return local;
+    try {
+      const head = await withAwsRetry(
+        `S3 head ${key}`,
+        () => this.s3.send(new HeadObjectCommand({ Bucket: this.config.bucket, Key: key })),
+        this.config.retry,
+      );
+      return head.ContentLength ?? 0;
+    } catch (err) {
+      if (isMissing(err)) return null;
+      throw err;
+    }
+  }
+
+  async open(runId: string, kind: LogKind, range?: { start?: number; end?: number }): Promise<LogSlice | null> {
+    const key = this.key(runId, kind);
+    const local = await openLocalLog(this.spool.path(runId, kind), range);
+    if (local) return local;
+    const start = Math.max(0, Math.floor(range?.start ?? 0));
+    const end = range?.end === undefined ? null : Math.max(start, Math.floor(range.end));
+    if (end !== null && end === start) {
+      const size = await this.size(runId, kind);
+      return size === null ? null : { size, ...clampRange(size, range), body: Readable.from([]) };
+    }
+    try {
+      const r = await withAwsRetry(
+        `S3 get ${key}`,
+        () =>
+          this.s3.send(
+            new GetObjectCommand({
+              Bucket: this.config.bucket,
+              Key: key,
+              Range: start > 0 || end !== null ? `bytes=${start}-${end === null ? '' : end - 1}` : undefined,
+            }),
+          ),
+        this.config.retry,
+      );
+      // "bytes 100-199/1234": the total size; without a range the length is the size.
+      const total = /\/(\d+)$/.exec(r.ContentRange ?? '')?.[1];
+      const size = total !== undefined ? Number(total) : (r.ContentLength ?? 0);
+      const length = r.ContentLength ?? 0;
+      const body = r.Body instanceof Readable ? r.Body : Readable.from([]);
+      return { size, start, end: start + length, body };
+    } catch (err) {
+      if (isMissing(err)) return null;
+      // The start is at or past the end of an object that exists: an empty slice at its end.
+      if (errorName(err) === 'InvalidRange' || statusOf(err) === 416) {
+        const size = await this.size(runId, kind);
+        return size === null ? null : { size, ...clampRange(size, range), body: Readable.from([]) };
+      }
+      throw err;
+    }
+  }
+
   async delete(runId: string): Promise<void> {
     const id = runId;
     const keys = KINDS.map((kind) => this.key(id, kind));
+    await this.capped.discard(id);
     for (const kind of KINDS) {
       await this.serial(id, kind, async () => {
         this.entries.delete(`${id}.${kind}`);
@@ -248,9 +328,9 @@ export class S3LogStore implements LogStore {
 
   private async putOnce(e: SpoolEntry): Promise<void> {
     const version = e.version;
-    let body: Buffer;
+    let fh: fsp.FileHandle;
     try {
-      body = await fsp.readFile(this.spool.path(e.runId, e.kind));
+      fh = await fsp.open(this.spool.path(e.runId, e.kind), 'r');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       // Deleted meanwhile (delete()): nothing to upload.
@@ -260,12 +340,27 @@ export class S3LogStore implements LogStore {
       return;
     }
     const key = this.key(e.runId, e.kind);
+    let stream: fs.ReadStream | null = null;
     try {
+      // Streamed from the file: the spool only grows, so the first `size` bytes are a consistent version.
+      const { size } = await fh.stat();
+      stream = size > 0 ? fh.createReadStream({ start: 0, end: size - 1, autoClose: false }) : null;
+      stream?.on('error', () => undefined); // a failed upload reports the error; the stream's own is noise
+      const body = stream ?? Buffer.alloc(0);
       await this.s3.send(
-        new PutObjectCommand({ Bucket: this.config.bucket, Key: key, Body: body, ContentType: CONTENT_TYPE[e.kind] }),
+        new PutObjectCommand({
+          Bucket: this.config.bucket,
+          Key: key,
+          Body: body,
+          ContentLength: size,
+          ContentType: CONTENT_TYPE[e.kind],
+        }),
       );
     } catch (err) {
       throw new TransportError(`S3 put ${key} failed: ${describeError(err)}`, err);
+    } finally {
+      stream?.destroy();
+      await fh.close().catch(() => undefined);
     }
     e.uploaded = Math.max(e.uploaded, version);
     if (this.failures > 0) log.info(`log uploads work again after ${this.failures} failures`);
@@ -288,10 +383,17 @@ export class S3LogStore implements LogStore {
     if (this.seeded.has(k)) return;
     this.seeded.add(k);
     if (await this.spool.exists(runId, kind)) return;
+    const file = this.spool.path(runId, kind);
     try {
-      const text = await this.read(runId, kind);
-      if (text) await this.spool.append(runId, text, kind);
+      const remote = await this.open(runId, kind);
+      if (remote) {
+        // Copied aside and renamed into place: a copy that breaks off leaves no partial spool file.
+        await fsp.mkdir(this.config.spoolDir, { recursive: true, mode: DIR_MODE });
+        await pipeline(remote.body, fs.createWriteStream(`${file}.seed`, { mode: FILE_MODE }));
+        await fsp.rename(`${file}.seed`, file);
+      }
     } catch (err) {
+      await fsp.rm(`${file}.seed`, { force: true });
       log.warn(
         `could not read the existing log of run ${runId} (${kind}); appending to a new one: ${describeError(err)}`,
       );
@@ -314,6 +416,11 @@ export class S3LogStore implements LogStore {
 
 function needsUpload(e: SpoolEntry): boolean {
   return e.uploaded !== e.version || e.final;
+}
+
+function isMissing(err: unknown): boolean {
+  const name = errorName(err);
+  return name === 'NoSuchKey' || name === 'NotFound' || statusOf(err) === 404;
 }
 
 function errorName(err: unknown): string {

@@ -1,6 +1,7 @@
 import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { AwsTestServers, createAwsTopology, makeTempDir, removeTempDir, startAwsServers } from '@ccs/testing';
 import { S3LogStore } from '../aws/s3-log.store';
+import { LogCapPolicy } from '../log-cap.policy';
 import { SnsCommandBus } from '../aws/sns-command.bus';
 import { SnsEventBus } from '../aws/sns-event.bus';
 import { SqsCommandSource } from '../aws/sqs-command.source';
@@ -29,10 +30,10 @@ describeTransportConformance('AWS adapters (SNS + SQS + S3 on loopback)', async 
   const clients = servers.createClients({ maxAttempts: 2 });
   const spools: string[] = [];
   const logStores: S3LogStore[] = [];
-  const newLogStore = () => {
+  const newLogStore = (logCap?: LogCapPolicy) => {
     const spoolDir = makeTempDir('ccs-conf-spool-');
     spools.push(spoolDir);
-    const store = new S3LogStore(clients.s3, { bucket: topo.bucket, spoolDir, uploadIntervalMs: 200 });
+    const store = new S3LogStore(clients.s3, { bucket: topo.bucket, spoolDir, uploadIntervalMs: 200, logCap });
     logStores.push(store);
     return store;
   };
@@ -74,7 +75,7 @@ describeTransportConformance('AWS adapters (SNS + SQS + S3 on loopback)', async 
     deliveryMs: 2000,
     redeliveryMs: 3000,
     logs: newLogStore(),
-    openLogStore: newLogStore,
+    openLogStore: (cap?: LogCapPolicy) => newLogStore(cap),
     settleLogs: async (store: LogStore) => {
       expect(await (store as S3LogStore).flush({ timeoutMs: 10_000 })).toBe(true);
     },

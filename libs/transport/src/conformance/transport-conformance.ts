@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_SETTINGS, ValidationError, newRun, normalizeTask } from '@ccs/core';
+import { LogCapPolicy, capStartMarker } from '../log-cap.policy';
 import { CommandEnvelope, EventEnvelope, ExecutionSettings, makeEnvelope } from '../messages';
-import type { CommandBus, CommandSource, EventBus, EventSource, LogStore } from '../ports';
+import type { CommandBus, CommandSource, EventBus, EventSource, LogKind, LogSlice, LogStore } from '../ports';
 
 /**
  * One conformance suite for the transport ports (CommandBus/CommandSource, EventBus/EventSource, LogStore). Each
@@ -21,8 +22,11 @@ export interface TransportUnderTest {
   /** Upper bound for a message whose handler threw to come back. */
   redeliveryMs: number;
   logs: LogStore;
-  /** A second LogStore over the same storage, as another process (the coordinator reading a node's logs) sees it. */
-  openLogStore(): LogStore;
+  /**
+   * A second LogStore over the same storage, as another process (the coordinator reading a node's logs) sees it;
+   * with `cap`, one that caps logs by that policy.
+   */
+  openLogStore(cap?: LogCapPolicy): LogStore;
   /** Drains what the adapter keeps in the background (the S3 spool upload); no-op where nothing is. */
   settleLogs?(store: LogStore): Promise<void>;
   close(): Promise<void>;
@@ -37,6 +41,7 @@ const SETTINGS: ExecutionSettings = {
   default_timeout_seconds: DEFAULT_SETTINGS.default_timeout_seconds,
   stop_grace_seconds: DEFAULT_SETTINGS.stop_grace_seconds,
   max_output_bytes: DEFAULT_SETTINGS.max_output_bytes,
+  max_log_bytes: DEFAULT_SETTINGS.max_log_bytes,
   mock_duration_ms: DEFAULT_SETTINGS.mock_duration_ms,
   default_working_directory: DEFAULT_SETTINGS.default_working_directory,
 };
@@ -420,6 +425,141 @@ export function describeTransportConformance(name: string, factory: TransportFac
         expect(await t.logs.read(runId, 'jsonl')).toBeNull();
         expect(await t.openLogStore().read(runId)).toBeNull();
         await expect(t.logs.delete(runId)).resolves.toBeUndefined();
+      });
+
+      const text = async (slice: LogSlice | null): Promise<string | null> => {
+        if (!slice) return null;
+        const chunks: Buffer[] = [];
+        for await (const c of slice.body) chunks.push(Buffer.from(c as Buffer));
+        return Buffer.concat(chunks).toString('utf8');
+      };
+
+      it('streams a byte range with the size of the whole log; a missing log is null', async () => {
+        const runId = randomUUID();
+        expect(await t.logs.open(runId, 'log')).toBeNull();
+        expect(await t.logs.size(runId, 'log')).toBeNull();
+        await t.logs.append(runId, ['héllo', 'world', 'again']);
+        const whole = 'héllo\nworld\nagain\n';
+        const size = Buffer.byteLength(whole);
+        const check = async (s: LogStore) => {
+          expect(await s.size(runId, 'log')).toBe(size);
+          const all = await s.open(runId, 'log');
+          expect({ size: all?.size, start: all?.start, end: all?.end }).toEqual({ size, start: 0, end: size });
+          expect(await text(all)).toBe(whole);
+          const mid = await s.open(runId, 'log', { start: 7, end: 13 });
+          expect([mid?.start, mid?.end, await text(mid)]).toEqual([7, 13, 'world\n']);
+          expect(await text(await s.open(runId, 'log', { start: 13 }))).toBe('again\n');
+          const past = await s.open(runId, 'log', { start: size + 5 });
+          expect([past?.size, past?.start, past?.end, await text(past)]).toEqual([size, size, size, '']);
+          expect(await text(await s.open(runId, 'log', { start: 3, end: 3 }))).toBe('');
+          expect(await s.open(runId, 'jsonl')).toBeNull();
+        };
+        await check(t.logs);
+        await t.logs.finalize(runId);
+        await settle(t.logs);
+        await check(t.openLogStore());
+      });
+
+      describe('the per-run cap (max_log_bytes)', () => {
+        const CAP = 16 * 1024;
+        const line = (i: number) => `line ${String(i).padStart(5, '0')} ${'x'.repeat(88)}`; // 100 bytes with its newline
+
+        async function fill(s: LogStore, runId: string, kind: LogKind, from: number, count: number): Promise<void> {
+          // In batches, as the executor writes them.
+          for (let i = from; i < from + count; i += 25) {
+            await s.append(
+              runId,
+              Array.from({ length: Math.min(25, from + count - i) }, (_, j) => line(i + j)),
+              kind,
+            );
+          }
+        }
+
+        it('keeps head and tail with markers, for both streams, and never stores more than the cap', async () => {
+          const runId = randomUUID();
+          const s = t.openLogStore(new LogCapPolicy(CAP));
+          await fill(s, runId, 'log', 0, 1000);
+          await fill(s, runId, 'jsonl', 0, 1000);
+          const during = (await s.read(runId, 'log'))!;
+          // While the run goes on: the head and the start marker; the tail follows at the end.
+          expect(during.startsWith(`${line(0)}\n${line(1)}\n`)).toBe(true);
+          expect(during.trimEnd().endsWith(capStartMarker(CAP))).toBe(true);
+          expect(Buffer.byteLength(during)).toBeLessThanOrEqual(CAP / 2);
+          await s.finalize(runId);
+          await settle(s);
+          for (const kind of ['log', 'jsonl'] as const) {
+            const stored = (await t.openLogStore().read(runId, kind))!;
+            expect(Buffer.byteLength(stored)).toBeLessThanOrEqual(CAP);
+            expect(Buffer.byteLength(stored)).toBeGreaterThan(CAP - 1024);
+            expect(await t.openLogStore().size(runId, kind)).toBe(Buffer.byteLength(stored));
+            const lines = stored.trimEnd().split('\n');
+            expect(lines[0]).toBe(line(0));
+            expect(lines.at(-1)).toBe(line(999));
+            const start = lines.indexOf(capStartMarker(CAP));
+            const tail =
+              /^\[scheduler\] ---- (\d+) bytes of output left out here; the last (\d+) bytes follow ----$/.exec(
+                lines[start + 1],
+              );
+            expect(tail).not.toBeNull();
+            // Whole lines on both sides, consecutive within each part, and the byte counts add up.
+            const head = lines.slice(0, start);
+            const kept = lines.slice(start + 2);
+            expect(head).toEqual(head.map((_, i) => line(i)));
+            const first = Number(kept[0].slice(5, 10));
+            expect(kept).toEqual(kept.map((_, i) => line(first + i)));
+            expect(Number(tail![2])).toBe(kept.length * 100);
+            expect(Number(tail![1]) + Number(tail![2])).toBe((1000 - head.length) * 100);
+          }
+        });
+
+        it('only ever appends: bytes a reader saw during the run are the same after it ended', async () => {
+          const runId = randomUUID();
+          const s = t.openLogStore(new LogCapPolicy(CAP));
+          await fill(s, runId, 'log', 0, 300);
+          const seen = (await s.read(runId, 'log'))!;
+          await s.finalize(runId);
+          await settle(s);
+          const after = (await t.openLogStore().read(runId, 'log'))!;
+          expect(after.startsWith(seen)).toBe(true);
+          expect(after.length).toBeGreaterThan(seen.length);
+        });
+
+        it('a log under the cap is stored as written; a continued log stays within the cap', async () => {
+          const small = randomUUID();
+          const s = t.openLogStore(new LogCapPolicy(CAP));
+          await fill(s, small, 'log', 0, 50);
+          await s.finalize(small);
+          await settle(s);
+          expect(await t.openLogStore().read(small)).toBe(
+            Array.from({ length: 50 }, (_, i) => `${line(i)}\n`).join(''),
+          );
+
+          const runId = randomUUID();
+          await fill(s, runId, 'log', 0, 500);
+          await s.finalize(runId);
+          await settle(s);
+          // Another attempt of the run, from another process, continues the capped log.
+          const other = t.openLogStore(new LogCapPolicy(CAP));
+          await fill(other, runId, 'log', 500, 500);
+          await other.finalize(runId);
+          await settle(other);
+          const stored = (await t.openLogStore().read(runId))!;
+          expect(Buffer.byteLength(stored)).toBeLessThanOrEqual(CAP);
+          expect(stored.startsWith(`${line(0)}\n`)).toBe(true);
+          expect(stored.split(capStartMarker(CAP)).length).toBeGreaterThanOrEqual(2);
+        });
+
+        it('a single line larger than the whole cap is cut, never stored whole', async () => {
+          const runId = randomUUID();
+          const s = t.openLogStore(new LogCapPolicy(CAP));
+          await s.append(runId, ['first', 'y'.repeat(5 * CAP), 'last'], 'jsonl');
+          await s.finalize(runId);
+          await settle(s);
+          const stored = (await t.openLogStore().read(runId, 'jsonl'))!;
+          expect(Buffer.byteLength(stored)).toBeLessThanOrEqual(CAP);
+          expect(stored.startsWith('first\n')).toBe(true);
+          expect(stored.endsWith('\nlast\n')).toBe(true);
+        });
       });
 
       it('refuses a run id that is not a full UUID', async () => {

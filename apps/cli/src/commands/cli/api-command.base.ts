@@ -164,13 +164,18 @@ export abstract class ApiCommand extends CcsCommand {
     }
   }
 
-  /** Streams a run's log to stdout until it ends; returns the final run. */
-  protected followRun(runId: string): Promise<Run> {
+  /** Streams a run's log (the text log, or the raw stream-json) to stdout until it ends; returns the final run. */
+  protected followRun(runId: string, kind: 'log' | 'jsonl' = 'log'): Promise<Run> {
     const decoder = new TextDecoder();
-    return followRunLog(this.api(), runId, (chunk) => {
-      const text = decoder.decode(chunk, { stream: true });
-      if (text) this.out.write(text);
-    });
+    return followRunLog(
+      this.api(),
+      runId,
+      (chunk) => {
+        const text = decoder.decode(chunk, { stream: true });
+        if (text) this.out.write(text);
+      },
+      { kind },
+    );
   }
 }
 

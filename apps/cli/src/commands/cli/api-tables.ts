@@ -19,7 +19,12 @@ export interface RunTotals {
 
 export type TaskView = Task & { stats?: RunTotals; next_fire_time?: string | null };
 export type JobView = Job & { task_count?: number; running?: boolean; stats?: RunTotals };
-export type RunDetail = Run & { output?: string | null; raw_output?: string | null };
+export type RunDetail = Run & {
+  output?: string | null;
+  raw_output?: string | null;
+  /** Set by `GET /api/runs/{id}`: whether `output` is only the last part of the run's output. */
+  output_tail?: { truncated: boolean; raw_size: number };
+};
 
 type Cell = string | number;
 
@@ -178,7 +183,11 @@ export function runDetail(r: RunDetail): string {
     ['cache read/created', tokens(r.cache_read_tokens, r.cache_creation_tokens)],
     ['errors', r.errors],
   ]);
-  return r.output ? `${fields}\n\nOutput:\n${r.output.trimEnd()}` : fields;
+  if (!r.output) return fields;
+  const heading = r.output_tail?.truncated
+    ? `Output (the last part; all of it: runs logs ${r.id}, with --raw for the stream-json):`
+    : 'Output:';
+  return `${fields}\n\n${heading}\n${r.output.trimEnd()}`;
 }
 
 export function jobsTable(jobs: readonly JobView[]): string {

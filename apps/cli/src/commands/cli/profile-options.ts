@@ -7,6 +7,8 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** A profile variable as the API takes it. */
 export interface EnvVarInput {
+  /** The stored variable's id (absent for a new variable): the server keeps the secret of a masked value by it. */
+  id?: string;
   name: string;
   source: EnvVarSource;
   value: string;
@@ -114,8 +116,9 @@ export function changesEnv(o: ProfileOptionValues): boolean {
 /**
  * The profile's variable list after the options: `--env` replaces a variable of that name in place (its source
  * options stay when the source stays) or appends it, `--env-config` sets source options, `--unset-env` removes.
- * `current` is the list as GET returns it, static values masked: sending a masked value back unchanged makes the
- * server keep the stored secret. Pure; returns warnings for removals of variables that do not exist.
+ * `current` is the list as GET returns it, static values masked: each stored variable goes back with its id, so a
+ * masked value sent back unchanged keeps the stored secret. Pure; returns warnings for removals of variables that
+ * do not exist.
  */
 export function mergeEnvVars(
   current: readonly EnvVar[],
@@ -131,6 +134,7 @@ export function mergeEnvVars(
   }
   // Only the API's fields: a stored variable may carry fields of another version, which the API would refuse.
   const vars: EnvVarInput[] = current.map((v) => ({
+    ...(v.id ? { id: v.id } : {}),
     name: v.name,
     source: v.source,
     value: v.value,
@@ -139,7 +143,10 @@ export function mergeEnvVars(
   for (const s of sets) {
     const i = vars.findIndex((v) => v.name === s.name);
     if (i < 0) vars.push({ ...s });
-    else vars[i] = { ...s, config: vars[i].source === s.source ? vars[i].config : null };
+    else {
+      const { id } = vars[i];
+      vars[i] = { ...(id ? { id } : {}), ...s, config: vars[i].source === s.source ? vars[i].config : null };
+    }
   }
   for (const c of o.envConfig ?? []) {
     const v = vars.find((x) => x.name === c.name);

@@ -211,12 +211,12 @@ describe('profile --env options', () => {
   });
 
   const stored: EnvVar[] = [
-    { name: 'ANTHROPIC_API_KEY', source: 'static', value: 'sk-a****', config: null },
-    { name: 'AWS', source: 'aws_sm', value: 'prod/a', config: { region: 'eu-west-1' }, legacy_field: 1 },
-    { name: 'OLD', source: 'env', value: 'HOME', config: null },
+    { id: 'v1', name: 'ANTHROPIC_API_KEY', source: 'static', value: 'sk-a****', config: null },
+    { id: 'v2', name: 'AWS', source: 'aws_sm', value: 'prod/a', config: { region: 'eu-west-1' }, legacy_field: 1 },
+    { id: 'v3', name: 'OLD', source: 'env', value: 'HOME', config: null },
   ];
 
-  it('update: replaces in place (keeping source options when the source stays), appends, removes; masked values go back as they came', () => {
+  it('update: replaces in place (keeping id, and source options when the source stays), appends, removes; masked values go back with their ids', () => {
     const { envVars, warnings } = mergeEnvVars(stored, {
       env: [
         { name: 'AWS', source: 'aws_sm', value: 'prod/b', config: null },
@@ -225,8 +225,8 @@ describe('profile --env options', () => {
       unsetEnv: ['OLD', 'MISSING'],
     });
     expect(envVars).toEqual([
-      { name: 'ANTHROPIC_API_KEY', source: 'static', value: 'sk-a****', config: null },
-      { name: 'AWS', source: 'aws_sm', value: 'prod/b', config: { region: 'eu-west-1' } },
+      { id: 'v1', name: 'ANTHROPIC_API_KEY', source: 'static', value: 'sk-a****', config: null },
+      { id: 'v2', name: 'AWS', source: 'aws_sm', value: 'prod/b', config: { region: 'eu-west-1' } },
       { name: 'NEW', source: 'static', value: 'v', config: null },
     ]);
     expect(warnings).toEqual(['the profile has no variable MISSING; nothing to remove']);

@@ -1,5 +1,6 @@
 import { SubCommand } from 'nest-commander';
 import { RUN_STATUSES, Run } from '@ccs/core';
+import { ApiUnreachableError } from '../../client/api-client.errors';
 import { CommandGroup } from '../ccs-command.base';
 import { ApiCommand, FORCE_OPTION, finishWaitedRun, path, withOutput } from './api-command.base';
 import { RunDetail, runDetail, runsTable } from './api-tables';
@@ -115,15 +116,32 @@ export class RunsDeleteCommand extends ApiCommand {
 export class RunsLogsCommand extends ApiCommand {
   protected override readonly optionSpecs = [
     { flags: '-f, --follow', description: 'stream new lines until the run ends' },
+    { flags: '--raw', description: "the raw stream-json output (the run's .jsonl log) instead of the text log" },
   ];
 
   protected async execute([id]: string[]): Promise<void> {
-    if (this.given<{ follow: boolean }>().follow) {
-      await this.followRun(id);
+    const o = this.given<{ follow: boolean; raw: boolean }>();
+    if (o.follow) {
+      await this.followRun(id, o.raw ? 'jsonl' : 'log');
       return;
     }
-    const bytes = await this.api().getBytes(path('runs', id, 'logs'));
-    this.out.write(new TextDecoder().decode(bytes));
+    // Streamed to stdout as it arrives: a log of any size needs no more memory than a chunk.
+    const decoder = new TextDecoder();
+    let bytes = 0;
+    const { interrupted } = await this.api().stream(
+      path('runs', id, 'logs'),
+      { kind: o.raw ? 'jsonl' : undefined },
+      (chunk) => {
+        bytes += chunk.byteLength;
+        const text = decoder.decode(chunk, { stream: true });
+        if (text) this.out.write(text);
+      },
+    );
+    const rest = decoder.decode();
+    if (rest) this.out.write(rest);
+    if (interrupted) {
+      throw new ApiUnreachableError(`the connection broke off after ${bytes} bytes of the log; run the command again`);
+    }
   }
 }
 
